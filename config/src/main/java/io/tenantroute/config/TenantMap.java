@@ -1,0 +1,50 @@
+package io.tenantroute.config;
+
+import java.sql.SQLException;
+
+/**
+ * The live, cached read side of the tenant map, one per JVM and store, used on every routed transaction.
+ *
+ * <p>{@link #route(String)} answers from memory in the common case (a Caffeine cache); a change in the store
+ * reaches it within about one second (push or poll). No correctness depends on that delay: a tenant being
+ * moved is fenced on its source database, and {@link #refresh()} reads the store at once when the driver
+ * meets the fence.
+ *
+ * <p>Thread-safe; {@link #route(String)} may block on a cache miss (one indexed read of the store).
+ */
+public interface TenantMap extends AutoCloseable {
+
+    /**
+     * @param tenant a valid tenant id
+     * @return the tenant's route; the {@link Route#implicitShared(String) implicit shared route} when the map
+     *     holds none
+     * @throws SQLException {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the store cannot be read and
+     *     nothing is cached
+     */
+    Route route(String tenant) throws SQLException;
+
+    /**
+     * @param name a target name
+     * @return the target, or null when the map does not define it (callers treat {@link Target#SHARED} specially)
+     */
+    Target target(String name) throws SQLException;
+
+    /** @return the newest map version this view has applied */
+    long version();
+
+    /**
+     * Reads the store now and applies every change since {@link #version()}; returns when applied.
+     *
+     * @return the version applied
+     */
+    long refresh() throws SQLException;
+
+    /**
+     * @param listener told (on a background thread) of every route that changed, after it is applied
+     * @return a handle that removes the listener when closed
+     */
+    AutoCloseable addListener(java.util.function.Consumer<Route> listener);
+
+    @Override
+    void close() throws SQLException;
+}
