@@ -1,10 +1,19 @@
 package io.tenantroute.config.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the control-table migrations with Flyway. Kept apart from {@code ControlSchema} so that the config
@@ -13,6 +22,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class FlywayMigrations {
     /** Flyway's history table in the control schema. */
     public static final String HISTORY_TABLE = "schema_history";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlywayMigrations.class);
 
     private FlywayMigrations() {
     }
@@ -46,6 +57,7 @@ public final class FlywayMigrations {
                     .outOfOrder(true)
                     .ignoreMigrationPatterns("*:missing", "*:future")
                     .cleanDisabled(true)
+                    .placeholders(vendor == Vendor.MYSQL ? Map.of("tenant_collation", binaryNoPadCollation(connection)) : Map.of())
                     .load()
                     .migrate();
             return result.migrationsExecuted;
@@ -57,6 +69,33 @@ public final class FlywayMigrations {
             }
             throw new SQLException(msg, "TR010", e);
         }
+    }
+
+    /**
+     * MySQL's and MariaDB's utf8mb4_bin compares with PAD SPACE ("acme" = "acme "), so tenant ids use a
+     * NO PAD binary collation where the server has one.
+     */
+    static String binaryNoPadCollation(Connection c) throws SQLException {
+        List<String> preferred = List.of("utf8mb4_nopad_bin", "utf8mb4_0900_bin");
+        Set<String> present = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT collation_name FROM information_schema.collations WHERE collation_name IN (?, ?)")) {
+            ps.setString(1, preferred.get(0));
+            ps.setString(2, preferred.get(1));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        for (String p : preferred) {
+            if (present.contains(p)) {
+                return p;
+            }
+        }
+        LOG.warn("this MySQL server has no NO PAD binary collation: tenant ids that differ only by trailing spaces "
+                + "will be taken as one tenant");
+        return "utf8mb4_bin";
     }
 
     private static SQLException sqlCause(Throwable e) {

@@ -1,6 +1,8 @@
 -- TenantRoute control tables (MySQL / MariaDB). Flyway runs this with the control database (default
 -- "tenantroute") as the current database, so names are unqualified. utf8mb4 with a binary collation:
 -- tenant ids are any Unicode text, and "Acme", "acme" and "acmé" are three different tenants.
+-- ${tenant_collation} is a binary NO PAD collation where the server has one (MariaDB: utf8mb4_nopad_bin,
+-- MySQL 8: utf8mb4_0900_bin), so that "acme" and "acme " are two tenants too; else utf8mb4_bin.
 
 -- The map-wide version: one row. Every change locks it (SELECT ... FOR UPDATE), so changes are
 -- serialized and each one gets the next version exactly once.
@@ -25,7 +27,7 @@ CREATE TABLE targets (
 -- Tenant -> target. Tenants without a row live on "shared". No foreign key to targets: "shared" needs
 -- no row; the store checks targets under the map_version lock instead.
 CREATE TABLE routes (
-    tenant_id   VARCHAR(255) NOT NULL PRIMARY KEY,
+    tenant_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${tenant_collation} NOT NULL PRIMARY KEY,
     target      VARCHAR(63)  NOT NULL,
     schema_name VARCHAR(255),
     state       VARCHAR(16)  NOT NULL,
