@@ -210,7 +210,7 @@ public final class CachedTenantMap implements TenantMap {
         if (storeVersion > newestSeen) {
             newestSeen = storeVersion;
         }
-        if (storeVersion > version) {
+        if (storeVersion != version) {
             scheduleApply(0);
         }
     }
@@ -235,14 +235,22 @@ public final class CachedTenantMap implements TenantMap {
     }
 
     private long apply() throws SQLException {
-        List<Route> changed;
         synchronized (applyLock) {
             long from = version;
             long storeVersion = store.version();
-            if (storeVersion <= from) {
+            if (storeVersion == from) {
                 return from;
             }
-            changed = store.routesChangedSince(from);
+            if (storeVersion < from) {
+                // The store went back (control tables dropped and re-created, another YAML file): versions
+                // seen so far mean nothing any more, so forget everything.
+                LOG.warn("tenant map: the store's version went back from {} to {}; re-reading everything", from, storeVersion);
+                targets = byName(store.targets());
+                routes.invalidateAll();
+                version = storeVersion;
+                return storeVersion;
+            }
+            List<Route> changed = store.routesChangedSince(from);
             // Targets first: a reader that sees a new route must find the target it names.
             targets = byName(store.targets());
             long applied = storeVersion;
@@ -254,11 +262,11 @@ public final class CachedTenantMap implements TenantMap {
             }
             version = applied;
             LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());
+            if (!changed.isEmpty() && !listeners.isEmpty()) {
+                notifyListeners(changed); // queued under the lock, so listeners hear changes in version order
+            }
+            return applied;
         }
-        if (!changed.isEmpty() && !listeners.isEmpty()) {
-            notifyListeners(changed);
-        }
-        return version;
     }
 
     private void notifyListeners(List<Route> changed) {

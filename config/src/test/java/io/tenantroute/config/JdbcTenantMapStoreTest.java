@@ -3,6 +3,7 @@ package io.tenantroute.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestControlMaps;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
+import io.tenantroute.testsupport.TestServer;
+import java.sql.DriverManager;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -252,6 +256,75 @@ class JdbcTenantMapStoreTest {
                 Converge.until(() -> seen.get() == 0, "first report of version 0");
                 writer.setRoute("acme", Target.SHARED, "a");
                 Converge.until(() -> seen.get() == 1, "watch reports version 1");
+            }
+        }
+    }
+
+    @Test
+    void postgresWatch_isPushedByNotify_notByPolling() throws Exception {
+        try (TestDatabase db = TestDatabases.server(Engine.POSTGRESQL).createDatabase("cfgnotify");
+             JdbcTenantMapStore store = TestControlMaps.initAndOpen(db); JdbcTenantMapStore writer = TestControlMaps.open(db)) {
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+            // A poll interval far beyond the convergence bound: only NOTIFY can deliver the change in time.
+            try (AutoCloseable w = store.watch(seen::set, 600_000)) {
+                Converge.until(() -> seen.get() == 0, "first report of version 0");
+                writer.setRoute("acme", Target.SHARED, "a");
+                Converge.until(() -> seen.get() == 1, "NOTIFY delivers version 1");
+
+                // Kill the listening session: the watch must reconnect and catch up with a change made meanwhile.
+                try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+                    Converge.until(() -> {
+                        try (ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                + "WHERE application_name = 'tenantroute-listen' AND datname = current_database()")) {
+                            rs.next();
+                            return rs.getInt(1) > 0;
+                        }
+                    }, "the listener session exists");
+                }
+                writer.setRoute("acme", Target.SHARED, "b");
+                Converge.until(() -> seen.get() == 2, "the watch reconnects and reports version 2");
+                writer.setRoute("acme", Target.SHARED, "c");
+                Converge.until(() -> seen.get() == 3, "NOTIFY works again after the reconnect");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void init_fromTwoThreadsAtOnce_createsTheTablesOnce(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfginit2")) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                List<Future<Integer>> runs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    runs.add(pool.submit(() -> {
+                        try (Connection c = db.connect()) {
+                            start.await();
+                            return ControlSchema.init(c, TestControlMaps.controlSchema(db));
+                        }
+                    }));
+                }
+                int applied = runs.get(0).get() + runs.get(1).get();
+                assertEquals(1, applied, "the one migration runs exactly once");
+            } finally {
+                pool.shutdownNow();
+            }
+            try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
+                assertEquals(1, store.setRoute("acme", Target.SHARED, null));
+            }
+        }
+    }
+
+    @Test
+    void init_onAMysqlConnectionWithoutACurrentDatabase_works() throws Exception {
+        TestServer server = TestDatabases.server(Engine.MYSQL);
+        try (TestDatabase db = server.createDatabase("cfgnodb"); Connection c = DriverManager.getConnection(server.urlFor(""))) {
+            assertNull(currentSchema(c, Engine.MYSQL));
+            assertTrue(ControlSchema.init(c, db.name()) > 0);
+            assertNull(currentSchema(c, Engine.MYSQL), "still no current database");
+            try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
+                assertEquals(0, store.version());
             }
         }
     }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code NOTIFY} (sent in the changing transaction, so only after it commits) wakes it at once. After every
  * wake-up and every {@code pollIntervalMs} without one it reads {@code map_version} on the same connection,
  * which is both the poll fallback (e.g. behind a pooler that drops notifications) and a liveness check.
- * When the connection breaks it reconnects with a growing pause (up to 5 s) and re-reads the version, so a
- * change made meanwhile is not lost.
+ * When the connection breaks it reconnects after a pause that doubles from 200 ms up to 5 s, and re-reads the
+ * version, so a change made meanwhile is not lost.
  *
  * <p>Only this class refers to pgjdbc, so the config module loads without it.
  */
@@ -27,6 +27,7 @@ public final class PgNotifyWatcher implements AutoCloseable {
     public static final String CHANNEL = "tenantroute_map";
 
     private static final Logger LOG = LoggerFactory.getLogger(PgNotifyWatcher.class);
+    private static final long MIN_BACKOFF_MS = 200;
     private static final long MAX_BACKOFF_MS = 5000;
 
     private final String url;
@@ -61,7 +62,7 @@ public final class PgNotifyWatcher implements AutoCloseable {
 
     private void run() {
         long last = Long.MIN_VALUE;
-        long backoffMs = Math.min(pollIntervalMs, MAX_BACKOFF_MS);
+        long backoffMs = MIN_BACKOFF_MS;
         boolean failing = false;
         while (!closed) {
             try (Connection c = DriverManager.getConnection(url, props)) {
@@ -74,7 +75,7 @@ public final class PgNotifyWatcher implements AutoCloseable {
                     LOG.info("tenant map LISTEN on {} works again", what);
                     failing = false;
                 }
-                backoffMs = Math.min(pollIntervalMs, MAX_BACKOFF_MS);
+                backoffMs = MIN_BACKOFF_MS;
                 try (PreparedStatement ps = c.prepareStatement(versionSql)) {
                     while (!closed) {
                         long v = readVersion(ps);
