@@ -62,6 +62,15 @@ public final class TenantRouteDriver implements Driver {
         }
     }
 
+    /**
+     * Closes every per-target connection pool and every tenant map this JVM opened (connections in use are
+     * closed by their pools). Logical connections opened later start again from scratch. For web-app undeploy
+     * and tests. Blocks while pools close.
+     */
+    public static void shutdown() {
+        LogicalConnection.shutdownAll();
+    }
+
     /** @return true when the driver is registered with {@link DriverManager} */
     public static synchronized boolean isRegistered() {
         return registered != null;

@@ -91,6 +91,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private long generation;
     private int statementsInTx;
     private boolean keepUntilNext;
+    /** What {@link #release()} must undo that HikariCP does not (it resets schema/catalog only to configured values). */
+    private boolean resetSearchPath;
+    private String restoreCatalog;
 
     private String lastTarget;
     private long lastRouteVersion = -1;
@@ -129,6 +132,12 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
             metrics = Metrics.create(enabled, registry);
             metricsChosen = true;
         }
+    }
+
+    /** Closes every pool and tenant map of this JVM; see {@code TenantRouteDriver.shutdown()}. */
+    public static void shutdownAll() {
+        Pools.closeAll();
+        TenantMaps.closeAll();
     }
 
     // ---- tenant ----------------------------------------------------------------------------------------------
@@ -292,13 +301,21 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         if (typeMap != null) {
             c.setTypeMap(typeMap);
         }
-        if (r.schema() != null) {
-            e.applySchema(c, r.schema());
+        resetSearchPath = false;
+        restoreCatalog = null;
+        String routeSchema = r.schema();
+        if ((routeSchema != null && e == Engine.MYSQL) || (routeSchema == null && catalog != null)) {
+            restoreCatalog = c.getCatalog();
+        }
+        if (routeSchema != null) {
+            resetSearchPath = e == Engine.POSTGRESQL;
+            e.applySchema(c, routeSchema);
         } else {
             if (catalog != null) {
                 c.setCatalog(catalog);
             }
             if (schema != null) {
+                resetSearchPath = e == Engine.POSTGRESQL;
                 c.setSchema(schema);
             }
         }
@@ -325,7 +342,26 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         openResults = 0;
         generation++;
         keepUntilNext = false;
-        c.close();
+        try {
+            if (resetSearchPath) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET search_path");
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            if (restoreCatalog != null) {
+                c.setCatalog(restoreCatalog);
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not reset the schema of a connection to target '{}' before returning it: {}", physicalRoute.target(), e.getMessage());
+            c.abort(Runnable::run); // never hand a connection in the wrong schema to the next tenant
+        } finally {
+            resetSearchPath = false;
+            restoreCatalog = null;
+            c.close();
+        }
     }
 
     /** Rolls back whatever the physical connection has and releases it; never throws. */
