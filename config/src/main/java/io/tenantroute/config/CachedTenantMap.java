@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class CachedTenantMap implements TenantMap {
     private static final Logger LOG = LoggerFactory.getLogger(CachedTenantMap.class);
 
+    /**
+     * A polling interval that keeps a change's arrival well under one second on stores without push
+     * (MySQL control tables, YAML files): {@value} ms.
+     */
+    public static final long DEFAULT_POLL_INTERVAL_MS = 250;
+
     private final TenantMapStore store;
     private final long pollIntervalMs;
     private final Cache<String, Route> routes;

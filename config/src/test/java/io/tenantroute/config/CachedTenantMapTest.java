@@ -49,7 +49,7 @@ class CachedTenantMapTest {
              JdbcTenantMapStore readerStore = TestControlMaps.open(db)) {
             writerStore.putTarget(target("eu1", db));
             // Like a second JVM: its own store, its own map, watching at the driver's default interval.
-            try (CachedTenantMap reader = CachedTenantMap.open(readerStore, 250, 1000)) {
+            try (CachedTenantMap reader = CachedTenantMap.open(readerStore, CachedTenantMap.DEFAULT_POLL_INTERVAL_MS, 1000)) {
                 CopyOnWriteArrayList<Route> told = new CopyOnWriteArrayList<>();
                 reader.addListener(told::add);
                 assertEquals(Target.SHARED, reader.route("acme").target(), "cached as shared before the move");

@@ -170,6 +170,7 @@ class JdbcTenantMapStoreTest {
             SQLException e = assertThrows(SQLException.class, () -> store.removeTarget("eu1"));
             assertEquals("TR009", e.getSQLState());
             assertTrue(e.getMessage().contains("eu1") && e.getMessage().contains("2 tenants"), e.getMessage());
+            assertTrue(e.getMessage().contains("'acme'") && e.getMessage().contains("'globex'"), "names them: " + e.getMessage());
             assertEquals(before, store.version());
             assertTrue(store.target("eu1").isPresent());
 
