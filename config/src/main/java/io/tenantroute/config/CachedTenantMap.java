@@ -262,9 +262,10 @@ public final class CachedTenantMap implements TenantMap {
             long applied = storeVersion;
             for (Route r : changed) {
                 applied = Math.max(applied, r.version());
-                // Only tenants in the cache: others are read fresh on their next miss. computeIfPresent waits
-                // for a load of the same tenant in flight, so a load that read the old route cannot win.
-                routes.asMap().computeIfPresent(r.tenant(), (k, old) -> r);
+                // Only tenants in the cache: others are read fresh on their next miss. compute (unlike
+                // Caffeine's computeIfPresent, which skips a key whose load is in flight) waits for a load of
+                // the same tenant, so a load that read the route before this change cannot overwrite it.
+                routes.asMap().compute(r.tenant(), (k, old) -> old == null ? null : r);
             }
             version = applied;
             LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());

@@ -188,6 +188,81 @@ class CachedTenantMapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aLoadThatReadTheOldRoute_cannotOverwriteAChangeAppliedWhileItRan(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cmload"); JdbcTenantMapStore real = TestControlMaps.initAndOpen(db)) {
+            real.putTarget(target("eu1", db));
+            java.util.concurrent.CountDownLatch readDone = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            TenantMapStore slowReads = new DelegatingStore(real) {
+                @Override
+                public java.util.Optional<Route> route(String tenant) throws SQLException {
+                    java.util.Optional<Route> r = real.route(tenant); // the old route: acme still on shared
+                    readDone.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return r;
+                }
+            };
+            try (CachedTenantMap map = CachedTenantMap.open(slowReads, 0, 100)) {
+                java.util.concurrent.CompletableFuture<Route> load = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return map.route("acme");
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                readDone.await();
+                long moved = real.setRoute("acme", "eu1", null);
+                Thread refresher = new Thread(() -> {
+                    try {
+                        map.refresh();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                refresher.start();
+                // The refresh either waits for the load in flight, or (the bug) skips acme and finishes.
+                Converge.until(() -> refresher.getState() == Thread.State.BLOCKED || refresher.getState() == Thread.State.WAITING
+                        || !refresher.isAlive(), "the refresh reaches acme");
+                release.countDown();
+                refresher.join();
+                load.get();
+                assertEquals(new Route("acme", "eu1", null, RouteState.ACTIVE, moved), map.route("acme"),
+                        "the load that read the old route overwrote the change");
+            }
+        }
+    }
+
+    /** Passes every call to a real store; tests override one method to slow it down. */
+    private static class DelegatingStore implements TenantMapStore {
+        private final TenantMapStore d;
+
+        DelegatingStore(TenantMapStore d) {
+            this.d = d;
+        }
+
+        @Override public long version() throws SQLException { return d.version(); }
+        @Override public List<Target> targets() throws SQLException { return d.targets(); }
+        @Override public java.util.Optional<Target> target(String name) throws SQLException { return d.target(name); }
+        @Override public List<Route> routes() throws SQLException { return d.routes(); }
+        @Override public java.util.Optional<Route> route(String tenant) throws SQLException { return d.route(tenant); }
+        @Override public List<Route> routesChangedSince(long version) throws SQLException { return d.routesChangedSince(version); }
+        @Override public long putTarget(Target target) throws SQLException { return d.putTarget(target); }
+        @Override public long removeTarget(String name) throws SQLException { return d.removeTarget(name); }
+        @Override public long setRoute(String tenant, String target, String schema) throws SQLException { return d.setRoute(tenant, target, schema); }
+        @Override public long setState(String tenant, RouteState state) throws SQLException { return d.setState(tenant, state); }
+        @Override public long compareAndSetRoute(String t, long e, String target, String s, RouteState st) throws SQLException {
+            return d.compareAndSetRoute(t, e, target, s, st);
+        }
+        @Override public AutoCloseable watch(java.util.function.LongConsumer onChange, long ms) throws SQLException { return d.watch(onChange, ms); }
+        @Override public void close() throws SQLException { d.close(); }
+    }
+
     @Test
     void open_rejectsInvalidSettings() {
         assertThrows(IllegalArgumentException.class, () -> CachedTenantMap.open(new EmptyStore(), 10, 100));
