@@ -264,8 +264,9 @@ public final class CachedTenantMap implements TenantMap {
                 applied = Math.max(applied, r.version());
                 // Only tenants in the cache: others are read fresh on their next miss. compute (unlike
                 // Caffeine's computeIfPresent, which skips a key whose load is in flight) waits for a load of
-                // the same tenant, so a load that read the route before this change cannot overwrite it.
-                routes.asMap().compute(r.tenant(), (k, old) -> old == null ? null : r);
+                // the same tenant, so a load that read the route before this change cannot overwrite it. A
+                // cached route newer than this change (a miss that read the store after our read) is kept.
+                routes.asMap().compute(r.tenant(), (k, old) -> old == null || old.version() > r.version() ? old : r);
             }
             version = applied;
             LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());

@@ -238,6 +238,47 @@ class CachedTenantMapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aRefreshHoldingOlderChanges_doesNotOverwriteANewerRouteReadByAMiss(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cmorder"); JdbcTenantMapStore real = TestControlMaps.initAndOpen(db)) {
+            real.putTarget(target("eu1", db));
+            java.util.concurrent.CountDownLatch changesRead = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            TenantMapStore slowChanges = new DelegatingStore(real) {
+                @Override
+                public List<Route> routesChangedSince(long version) throws SQLException {
+                    List<Route> changes = real.routesChangedSince(version);
+                    changesRead.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return changes;
+                }
+            };
+            try (CachedTenantMap map = CachedTenantMap.open(slowChanges, 0, 100)) {
+                real.setRoute("acme", "eu1", null);
+                java.util.concurrent.CompletableFuture<Long> refresh = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return map.refresh();
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                changesRead.await(); // the refresh holds acme on eu1, active
+                long frozen = real.setState("acme", RouteState.FROZEN);
+                assertEquals(frozen, map.route("acme").version(), "a miss reads the newest route");
+                release.countDown();
+                refresh.get();
+                assertEquals(RouteState.FROZEN, map.route("acme").state(), "the refresh put back an older route");
+                assertEquals(frozen, map.refresh());
+                assertEquals(RouteState.FROZEN, map.route("acme").state());
+            }
+        }
+    }
+
     /** Passes every call to a real store; tests override one method to slow it down. */
     private static class DelegatingStore implements TenantMapStore {
         private final TenantMapStore d;
