@@ -42,8 +42,12 @@ import picocli.CommandLine.Spec;
  * creates its databases on that server and drops them at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a multi-tenant app through jdbc:tenantroute:, re-route a tenant live halfway, and prove",
-            "each tenant's statements went to its database. Finishes by itself; leaves nothing running."})
+        description = {"Run a demo app through jdbc:tenantroute:, re-route a tenant live, check every statement.",
+            "",
+            "A multi-tenant invoicing app runs on a shared PostgreSQL database (embedded unless --shared is given),",
+            "one tenant lives in its own database, another is re-routed live halfway through; the demo proves that",
+            "each tenant's statements and writes went to its database, exits 1 if any went astray, and leaves",
+            "nothing running (embedded server stopped, or its databases dropped)."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 final class AppRouting {
     private static final Class<?> CONNECTION_API = find("io.tenantroute.driver.TenantRouteConnection");
     private static final Method LAST_TARGET = method(CONNECTION_API, "lastTarget");
+    private static final Class<?> CONTEXT = find("io.tenantroute.driver.TenantContext");
+    private static final Method USE = method(CONTEXT, "use", String.class);
 
     private AppRouting() {
     }
@@ -23,13 +25,21 @@ final class AppRouting {
     }
 
     /**
-     * Sets the tenant of the connection's next transactions. Call between transactions.
+     * Sets the tenant of this thread's work, as an app would ({@code TenantContext.use(tenant)}), until the
+     * returned scope closes.
      *
-     * @param c a {@code jdbc:tenantroute:} connection
      * @param tenant the tenant id
+     * @return the scope (close it after the transaction)
      */
-    static void tenant(Connection c, String tenant) throws SQLException {
-        c.setClientInfo("tenantroute.tenant", tenant);
+    static AutoCloseable tenant(String tenant) throws SQLException {
+        if (USE == null) {
+            throw new SQLException("the TenantRoute driver (TenantContext) is not on the class path");
+        }
+        try {
+            return (AutoCloseable) USE.invoke(null, tenant);
+        } catch (ReflectiveOperationException e) {
+            throw new SQLException("TenantContext.use failed: " + e.getCause(), e);
+        }
     }
 
     /**
@@ -55,9 +65,9 @@ final class AppRouting {
         }
     }
 
-    private static Method method(Class<?> c, String name) {
+    private static Method method(Class<?> c, String name, Class<?>... types) {
         try {
-            return c == null ? null : c.getMethod(name);
+            return c == null ? null : c.getMethod(name, types);
         } catch (NoSuchMethodException e) {
             return null;
         }

@@ -239,8 +239,7 @@ public final class Workload {
             while (System.nanoTime() < stopAt) {
                 DemoTenant t = tenants.get(rnd.nextInt(tenants.size()));
                 int dice = rnd.nextInt(100);
-                try {
-                    AppRouting.tenant(c, t.id());
+                try (AutoCloseable scope = AppRouting.tenant(t.id())) {
                     if (dice < 60) {
                         read(c, t, rnd);
                     } else if (dice < 85) {
@@ -249,13 +248,14 @@ public final class Workload {
                         update(c, t, rnd, n, "u-" + runId + "-" + n + "-" + (++seq));
                     }
                     units.increment();
-                } catch (SQLException e) {
+                } catch (Exception e) {
                     try {
                         c.rollback();
                     } catch (SQLException ignored) {
                         // the connection may be broken; the next transaction will tell
                     }
-                    String state = e.getSQLState() == null ? "-" : e.getSQLState();
+                    String state = e instanceof SQLException && ((SQLException) e).getSQLState() != null
+                            ? ((SQLException) e).getSQLState() : "-";
                     if (e instanceof SQLTransientException) {
                         transientErrors.increment();
                     }
