@@ -34,6 +34,10 @@ public final class ControlOptions {
                     + CONTROL_URL_ENV + "), e.g. jdbc:postgresql://127.0.0.1:5432/app?user=app")
     private String controlUrl;
 
+    @Option(names = "--control-schema", paramLabel = "<name>", defaultValue = "tenantroute",
+            description = "schema (PostgreSQL) or database (MySQL) holding the control tables (default: ${DEFAULT-VALUE})")
+    private String controlSchema;
+
     @Option(names = "--control-user", paramLabel = "<user>", description = "user for the control database")
     private String user;
 
@@ -63,6 +67,11 @@ public final class ControlOptions {
                     "--control must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
         }
         return url;
+    }
+
+    /** @return the control schema (PostgreSQL schema / MySQL database) */
+    public String schema() {
+        return controlSchema;
     }
 
     /**
@@ -96,7 +105,14 @@ public final class ControlOptions {
      * @throws SQLException from the store, e.g. {@code TR010} when the control tables are missing
      */
     public TenantMapStore openStore() throws SQLException {
-        return ControlStores.open(url(), properties());
+        // Connect once first: an unreachable or refusing database then fails fast with the vendor's own
+        // SQLState and reason (e.g. 08001 connection refused), not as a pool timeout.
+        try (Connection c = connect()) {
+            c.isValid(5);
+        }
+        Properties p = properties();
+        p.setProperty(ControlStores.CONTROL_SCHEMA_PROPERTY, controlSchema);
+        return ControlStores.open(url(), p);
     }
 
     /**

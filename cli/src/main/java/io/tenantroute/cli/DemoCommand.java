@@ -127,6 +127,9 @@ final class DemoCommand implements Callable<Integer> {
             try (Connection c = server.connect(dedicatedDb)) {
                 loaded += data.load(c, List.of(tenant(DemoTenant.DEDICATED)));
             }
+            try (Connection c = server.connect(movedDb)) {
+                DemoSchema.addConstraints(c);
+            }
             say(String.format(Locale.ROOT, "loaded %,d rows for %d tenants with COPY in %d ms (largest: %s, %,d rows)",
                     loaded, DemoTenant.ALL.size(), (System.nanoTime() - tl) / 1_000_000, DemoTenant.ALL.get(0).id(),
                     data.rowsOf(DemoTenant.ALL.get(0).id())));
@@ -142,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                 ref = PasswordRef.parse("file:" + pwFile);
             }
             try (Connection c = server.connect(sharedDb)) {
-                ControlStores.init(c);
+                ControlStores.init(c, "tenantroute");
             }
             try (TenantMapStore store = ControlStores.open(server.targetUrlFor(sharedDb), controlProps)) {
                 store.putTarget(new Target(dedicatedTarget, server.targetUrlFor(dedicatedDb), null, ref, 0));
@@ -186,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
             w.markFreeze();
             store.setState(DemoTenant.MOVED, RouteState.FROZEN);
             say("  froze '" + DemoTenant.MOVED + "' (its new transactions wait); letting every app see it and in-flight transactions end");
-            Thread.sleep(1000);
+            Thread.sleep(600);
             try (Connection from = server.connect(sharedDb); Connection to = server.connect(movedDb)) {
                 copied = DemoData.copyTenant(from, to, DemoTenant.MOVED);
             }

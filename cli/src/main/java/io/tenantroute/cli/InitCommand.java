@@ -25,8 +25,9 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int applied;
         try (Connection c = control.connect()) {
-            ControlStores.init(c);
+            applied = ControlStores.init(c, control.schema());
         }
         long version;
         int targets;
@@ -38,10 +39,13 @@ final class InitCommand implements Callable<Integer> {
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("control", Target.maskUrl(control.url()));
+        f.put("schema", control.schema());
+        f.put("migrationsApplied", applied);
         f.put("mapVersion", version);
         f.put("targets", targets);
         f.put("routes", routes);
-        output.printer().done("control tables ready in " + Target.maskUrl(control.url()) + " (map version " + version
+        output.printer().done("control tables " + (applied == 0 ? "already up to date" : "created") + " in "
+                + Target.maskUrl(control.url()) + ", schema " + control.schema() + " (map version " + version
                 + ", " + targets + " target(s), " + routes + " route(s))", f);
         return 0;
     }

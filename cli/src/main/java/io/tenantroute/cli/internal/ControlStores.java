@@ -16,6 +16,9 @@ import java.util.Properties;
  * bridge in one class means nothing else in the CLI changes when that happens.
  */
 public final class ControlStores {
+    /** Store property naming the control schema ({@code TenantMapStores.CONTROL_SCHEMA}). */
+    public static final String CONTROL_SCHEMA_PROPERTY = "tenantroute.control-schema";
+
     private ControlStores() {
     }
 
@@ -34,9 +37,11 @@ public final class ControlStores {
      * Creates or updates the control tables (idempotent).
      *
      * @param c a connection to the control database
+     * @param schema the control schema (PostgreSQL schema / MySQL database)
+     * @return migrations applied (0: already up to date)
      */
-    public static void init(Connection c) throws SQLException {
-        call("io.tenantroute.config.ControlSchema", "init", new Class<?>[] {Connection.class}, c);
+    public static int init(Connection c, String schema) throws SQLException {
+        return (Integer) call("io.tenantroute.config.ControlSchema", "init", new Class<?>[] {Connection.class, String.class}, c, schema);
     }
 
     private static Object call(String cls, String method, Class<?>[] types, Object... args) throws SQLException {

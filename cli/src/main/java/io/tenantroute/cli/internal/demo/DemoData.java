@@ -49,10 +49,10 @@ public final class DemoData {
 
     /**
      * Generates the tenants' rows and loads them into one database with {@code COPY … FROM STDIN}, then moves
-     * the identity sequences above the loaded ids. Ids are unique within the database.
+     * the identity sequences above the loaded ids and adds the keys and indexes. Ids are unique within the database.
      *
-     * @param c a connection to the database (autocommit)
-     * @param tenants the tenants that live there
+     * @param c a connection to the database (autocommit), its tables made by {@link DemoSchema#create} and empty
+     * @param tenants the tenants that live there (may be none: then only the keys are added)
      * @return rows loaded
      */
     public long load(Connection c, List<DemoTenant> tenants) throws SQLException, IOException {
@@ -108,6 +108,7 @@ public final class DemoData {
         copy.copyIn("COPY invoice_lines (id, invoice_id, line_no, description, quantity, unit_cents) FROM STDIN (FORMAT csv)",
                 new StringReader(csv.get("invoice_lines").toString()));
         DemoSchema.resetSequences(c);
+        DemoSchema.addConstraints(c);
         return total;
     }
 

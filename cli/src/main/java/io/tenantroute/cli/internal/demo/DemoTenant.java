@@ -15,7 +15,7 @@ public record DemoTenant(String id, String name, String plan, double scale) {
     /** The demo's ten tenants, largest first. */
     public static final List<DemoTenant> ALL = List.of(
             new DemoTenant("acme", "Acme Corp", "enterprise", 1.0),
-            new DemoTenant("initech", "Initech", "business", 0.25),
+            new DemoTenant("initech", "Initech", "business", 0.15),
             new DemoTenant("hooli", "Hooli", "business", 0.1),
             new DemoTenant("globex", "Globex Corporation", "enterprise", 0.08),
             new DemoTenant("umbrella", "Umbrella Inc", "business", 0.05),
