@@ -97,6 +97,15 @@ final class DemoCommand implements Callable<Integer> {
             say("server: " + server.description());
         }
         Path pwFile = null;
+        // Ctrl-C: still drop the databases / stop the embedded server (close() is idempotent).
+        Thread cleanup = new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // the JVM is exiting; nothing else to do
+            }
+        }, "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (server) {
             String sharedDb = "trdemo_" + runId + "_shared";
             String dedicatedDb = "trdemo_" + runId + "_" + DemoTenant.DEDICATED;
@@ -155,6 +164,11 @@ final class DemoCommand implements Callable<Integer> {
                 return runWorkload(server, store, data, runId, sharedDb, dedicatedDb, movedDb, dedicatedTarget, movedTarget, ref);
             }
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook does the cleanup
+            }
             if (pwFile != null) {
                 Files.deleteIfExists(pwFile);
             }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The PostgreSQL server the demo runs on: an embedded one it starts (and stops), or an existing one given by
  * {@code --shared}. Creates the demo's databases with unique names and drops every one of them on
- * {@link #close()}, so nothing is left behind. Not thread-safe (used by the demo's main thread only).
+ * {@link #close()}, so nothing is left behind. Used by the demo's main thread; {@link #close()} is idempotent and
+ * synchronized so that a shutdown hook (Ctrl-C) may call it too.
  */
 public final class DemoServer implements AutoCloseable {
     private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/?]+)/?([^?]*)(\\?.*)?$");
@@ -26,6 +27,7 @@ public final class DemoServer implements AutoCloseable {
     private final String description;
     private final List<String> created = new ArrayList<>();
     private final long startMillis;
+    private boolean closed;
 
     private DemoServer(EmbeddedPostgres embedded, String adminUrl, String description, long startMillis) {
         Matcher m = URL.matcher(adminUrl);
@@ -143,7 +145,11 @@ public final class DemoServer implements AutoCloseable {
      * @throws SQLException the first failure, after trying everything
      */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         Exception first = null;
         if (embedded == null) {
             for (String db : List.copyOf(created)) {
