@@ -167,6 +167,19 @@ class CliCommandsTest {
         assertFalse(verbose.all().contains("TopSecret9"), verbose::toString);
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void controlPasswordRef_unreadable_exits1NamingTheReferenceNotAValue(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cli_pwref")) {
+            CliRun r = run(db, "init", "--control-password-ref", "env:TENANTROUTE_TEST_SURELY_UNSET_VAR");
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().contains("[TR005]") && r.err().contains("TENANTROUTE_TEST_SURELY_UNSET_VAR"), r::toString);
+            CliRun bad = run(db, "init", "--control-password-ref", "hunter2");
+            assertEquals(2, bad.exit(), bad::toString);
+            assertFalse(bad.all().contains("hunter2"), bad::toString);
+        }
+    }
+
     @Test
     void usageErrors_exit2() {
         assertEquals(2, CliRun.of().exit());

@@ -63,6 +63,26 @@ public final class DemoCheck {
      */
     public static Result run(Map<String, Connection> databases, Workload w, String runId, Map<String, String> finalRoutes,
             String moved, String movedFrom) throws SQLException {
+        return run(databases, w.acks(), w.updates(), w.strays(), w.flipAt(), runId, finalRoutes, moved, movedFrom);
+    }
+
+    /**
+     * The same check on recorded facts (what {@link Workload} collected).
+     *
+     * @param databases each target's open connection (autocommit)
+     * @param acks acknowledged invoice inserts
+     * @param updates last acknowledged update per customer
+     * @param strays statements the app itself saw go astray
+     * @param flipAt nanoTime at which the moved tenant's new route was committed
+     * @param runId the marker prefix of this run
+     * @param finalRoutes each tenant's target after the re-route
+     * @param moved the moved tenant
+     * @param movedFrom its old target
+     * @return the counts
+     */
+    static Result run(Map<String, Connection> databases, List<Workload.Ack> acks, List<Workload.Update> updates,
+            List<Workload.Stray> strays, long flipAt, String runId, Map<String, String> finalRoutes, String moved,
+            String movedFrom) throws SQLException {
         Result r = new Result();
         Map<String, List<Found>> invoices = new HashMap<>();
         Map<String, Map<String, String>> customerMarkers = new HashMap<>();
@@ -91,7 +111,7 @@ public final class DemoCheck {
             customerMarkers.put(db.getKey(), cm);
         }
         Set<String> acked = new HashSet<>();
-        for (Workload.Ack a : w.acks()) {
+        for (Workload.Ack a : acks) {
             r.acks++;
             acked.add(a.marker());
             String home = finalRoutes.get(a.tenant());
@@ -100,7 +120,7 @@ public final class DemoCheck {
                 boolean right = f.target().equals(home) && f.tenant().equals(a.tenant()) && f.lines() == a.lines();
                 if (right && !onHome) {
                     onHome = true;
-                } else if (a.tenant().equals(moved) && f.target().equals(movedFrom) && a.endNanos() < w.flipAt()
+                } else if (a.tenant().equals(moved) && f.target().equals(movedFrom) && a.endNanos() < flipAt
                         && f.tenant().equals(a.tenant())) {
                     // written before the flip: the source keeps its copy until cleanup
                 } else {
@@ -122,7 +142,7 @@ public final class DemoCheck {
                 r.unacknowledgedRows++;
             }
         }
-        for (Workload.Update u : w.updates()) {
+        for (Workload.Update u : updates) {
             r.updates++;
             String home = finalRoutes.get(u.tenant());
             String found = customerMarkers.getOrDefault(home, Map.of()).get(u.tenant() + '\0' + u.customerId());
@@ -134,7 +154,7 @@ public final class DemoCheck {
                         + found + ", the last acknowledged update was " + u.marker() + " (ran on " + u.target() + ")");
             }
         }
-        for (Workload.Stray s : w.strays()) {
+        for (Workload.Stray s : strays) {
             r.workloadStrays++;
             r.sample("tenant '" + s.tenant() + "': " + s.what() + " ran on " + s.target() + ", expected " + s.expected());
         }
