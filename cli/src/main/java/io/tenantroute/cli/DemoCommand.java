@@ -203,7 +203,14 @@ final class DemoCommand implements Callable<Integer> {
             w.markFreeze();
             store.setState(DemoTenant.MOVED, RouteState.FROZEN);
             say("  froze '" + DemoTenant.MOVED + "' (its new transactions wait); letting every app see it and in-flight transactions end");
+            // Settle: at least 600 ms, and until no statement of the tenant has finished on shared for 300 ms (the
+            // app holds them), at most 3 s. The copy starts after that; a write that still reached shared would
+            // show up below as missing on the new database, so this wait is for a clean run, not for the verdict.
+            long settleEnd = System.nanoTime() + 3_000_000_000L;
             Thread.sleep(600);
+            while (System.nanoTime() < settleEnd && System.nanoTime() - w.lastOnOldTarget() < 300_000_000L) {
+                Thread.sleep(50);
+            }
             try (Connection from = server.connect(sharedDb); Connection to = server.connect(movedDb)) {
                 copied = DemoData.copyTenant(from, to, DemoTenant.MOVED);
             }
