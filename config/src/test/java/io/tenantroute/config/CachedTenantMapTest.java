@@ -144,6 +144,50 @@ class CachedTenantMapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void readersRacingWithChangesAndEvictions_endOnTheStoresRoutes(Engine engine) throws Exception {
+        int tenants = 12;
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cmrace"); JdbcTenantMapStore store = TestControlMaps.initAndOpen(db);
+             JdbcTenantMapStore readerStore = TestControlMaps.open(db);
+             CachedTenantMap map = CachedTenantMap.open(readerStore, 50, 4)) { // far fewer slots than tenants: constant misses
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            List<Thread> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                Thread t = new Thread(() -> {
+                    java.util.Random rnd = new java.util.Random();
+                    while (!stop.get()) {
+                        try {
+                            map.route("t" + rnd.nextInt(tenants));
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                });
+                t.start();
+                readers.add(t);
+            }
+            try {
+                for (int i = 0; i < 60; i++) {
+                    store.setRoute("t" + (i % tenants), Target.SHARED, "s" + i);
+                }
+            } finally {
+                stop.set(true);
+                for (Thread t : readers) {
+                    t.join();
+                }
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("a reader failed", failure.get());
+            }
+            Converge.until(() -> map.version() == store.version(), "the map applies the last version");
+            for (int i = 0; i < tenants; i++) {
+                assertEquals(store.route("t" + i).orElseThrow(), map.route("t" + i), "tenant t" + i + " is stale");
+            }
+        }
+    }
+
     @Test
     void open_rejectsInvalidSettings() {
         assertThrows(IllegalArgumentException.class, () -> CachedTenantMap.open(new EmptyStore(), 10, 100));

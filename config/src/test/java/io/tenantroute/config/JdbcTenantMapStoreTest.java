@@ -328,19 +328,4 @@ class JdbcTenantMapStoreTest {
             }
         }
     }
-
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void unreachableControlDatabase_isTr010_withoutThePassword(Engine engine) throws Exception {
-        String url = engine == Engine.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/app?user=app&password=hunter2"
-                : "jdbc:mysql://127.0.0.1:1/app?user=app&password=hunter2";
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("password", "hunter3");
-        try (JdbcTenantMapStore store = TenantMapStores.open(url, p)) {
-            SQLException e = assertThrows(SQLException.class, store::version);
-            assertEquals("TR010", e.getSQLState());
-            assertFalse(e.getMessage().contains("hunter"), e.getMessage());
-            assertFalse(store.toString().contains("hunter"));
-        }
-    }
 }
