@@ -196,6 +196,8 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Long> copied = Map.of();
         try {
             sleepUntil(half);
+            // The re-route of issue 2: freeze, copy with COPY, flip the route and unfreeze in one compare-and-set.
+            // The migrator (issue 3) replaces this block with an online move of the largest tenant.
             say("re-routing tenant '" + DemoTenant.MOVED + "' live: shared → " + movedTarget);
             store.putTarget(new Target(movedTarget, server.targetUrlFor(movedDb), null, ref, 0));
             say("  $ tenantroute target add " + movedTarget + " --url " + server.targetUrlFor(movedDb));

@@ -21,17 +21,27 @@ import java.util.Set;
  * The last acknowledged update of each customer must be the value on the tenant's final target.
  */
 public final class DemoCheck {
-    /** The outcome, counts only. */
+    /** The outcome, counts only (filled by {@link DemoCheck#run}; not thread-safe). */
     public static final class Result {
+        /** Acknowledged invoice inserts checked. */
         public long acks;
+        /** …found with all their lines on the tenant's final database. */
         public long acksOnRightDatabase;
+        /** …not found there (lost, or written where the copy could not see it). */
         public long acksMissing;
+        /** Copies of acknowledged invoices on a database where they must not be. */
         public long acksElsewhere;
+        /** Customers whose last acknowledged update was checked. */
         public long updates;
+        /** …whose final database holds that update. */
         public long updatesOnRightDatabase;
+        /** …whose final database holds another value (the update was lost or went elsewhere). */
         public long updatesWrong;
+        /** Marked invoices no acknowledgement names (commit outcome unknown to the app); not counted as astray. */
         public long unacknowledgedRows;
+        /** Statements the app itself saw run on a target other than the tenant's route, or read nothing. */
         public long workloadStrays;
+        /** Up to ten human-readable examples of what went astray. */
         public final List<String> samples = new ArrayList<>();
 
         /** @return every kind of statement or row that went astray */
