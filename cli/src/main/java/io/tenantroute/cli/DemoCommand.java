@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     private String shared;
 
     @Option(names = "--duration", paramLabel = "<time>", defaultValue = "60s", converter = DurationConverter.class,
-            description = "how long the app workload runs, e.g. 60s, 2m, 500ms (default: ${DEFAULT-VALUE})")
+            description = "app workload time, half before the live re-route and half after it, e.g. 60s, 2m (default: ${DEFAULT-VALUE})")
     private Duration duration;
 
     @Option(names = "--threads", paramLabel = "<n>", defaultValue = "6", description = "app threads, one connection each (default: ${DEFAULT-VALUE})")
@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
         Workload w = new Workload(appUrl, appProps, DemoTenant.ALL, data, threads, seed, pauseMs, runId, routes,
                 DemoTenant.MOVED, movedTarget);
         say("app: " + threads + " threads, each holding one connection to " + io.tenantroute.config.Target.maskUrl(appUrl)
-                + " for " + duration.toSeconds() + " s; tenant set per transaction");
+                + " for " + duration.toSeconds() + " s (+ the re-route); tenant set per transaction with TenantContext");
         w.start(duration.toNanos());
         long half = System.nanoTime() + duration.toNanos() / 2;
         long pause = 0;
@@ -219,6 +219,7 @@ final class DemoCommand implements Callable<Integer> {
             Route r = store.route(DemoTenant.MOVED).orElseThrow();
             store.compareAndSetRoute(DemoTenant.MOVED, r.version(), movedTarget, null, RouteState.ACTIVE);
             w.markFlip();
+            w.runUntilAtLeast(w.flipAt() + duration.toNanos() / 2);
             pause = (System.nanoTime() - f0) / 1_000_000;
             long rows = copied.values().stream().mapToLong(Long::longValue).sum();
             say(String.format(Locale.ROOT, "  copied %,d rows %s; $ tenantroute tenant set %s --target %s (+ resume): "
@@ -260,6 +261,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>();
         boolean everyTenantWorked = true;
+        List<String> idleAfter = new ArrayList<>();
         for (DemoTenant t : DemoTenant.ALL) {
             List<String> row = new ArrayList<>(List.of(t.id(), String.format(Locale.ROOT, "%,d", data.rowsOf(t.id())),
                     routes.get(t.id()), finalRoutes.get(t.id())));
@@ -270,7 +272,14 @@ final class DemoCommand implements Callable<Integer> {
                 after += a;
                 row.add(Long.toString(a));
             }
-            everyTenantWorked &= after > 0;
+            long before = 0;
+            for (String target : targets) {
+                before += w.statements(t.id(), Workload.Phase.BEFORE, target);
+            }
+            everyTenantWorked &= before + after > 0;
+            if (after == 0) {
+                idleAfter.add(t.id());
+            }
             rows.add(row);
         }
         p.table(headers, rows);
@@ -312,9 +321,15 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  ! " + s);
         }
         out.println("went astray: " + check.astray());
-        boolean ok = check.astray() == 0 && nonTransient == 0 && everyTenantWorked && check.acks > 0;
+        long movedAfter = w.statements(DemoTenant.MOVED, Workload.Phase.AFTER, targets.get(2));
+        if (!idleAfter.isEmpty()) {
+            out.println("  note: no statement after the re-route for " + idleAfter + " (a longer --duration gives each tenant more)");
+        }
+        boolean ok = check.astray() == 0 && nonTransient == 0 && everyTenantWorked && movedAfter > 0 && check.acks > 0;
         if (!everyTenantWorked) {
-            out.println("FAILED: some tenant ran no statement after the re-route");
+            out.println("FAILED: some tenant ran no statement at all");
+        } else if (movedAfter == 0) {
+            out.println("FAILED: '" + DemoTenant.MOVED + "' ran no statement on its new target after the re-route");
         } else if (nonTransient > 0) {
             out.println("FAILED: " + nonTransient + " app transaction(s) failed with a non-retryable error");
         } else if (check.acks == 0) {

@@ -142,6 +142,18 @@ public final class Workload {
         }
     }
 
+    /**
+     * Lets the workers run at least until then (the demo gives the phase after the re-route as long as the phase
+     * before it, however long the move took).
+     *
+     * @param nanoTime a {@link System#nanoTime()} instant
+     */
+    public void runUntilAtLeast(long nanoTime) {
+        if (nanoTime > stopAt) {
+            stopAt = nanoTime;
+        }
+    }
+
     /** Stops the workers early (e.g. on failure). */
     public void stop() {
         stopAt = System.nanoTime();
