@@ -84,6 +84,10 @@ final class DemoCommand implements Callable<Integer> {
         if (duration.toMillis() < 1000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be at least 1s, was " + duration.toMillis() + " ms");
         }
+        if (shared != null && !shared.startsWith("jdbc:postgresql://")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "the demo runs on PostgreSQL: --shared must be a jdbc:postgresql://host:port/database URL");
+        }
         out = spec.commandLine().getOut();
         t0 = System.nanoTime();
         String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).substring(0, 6);

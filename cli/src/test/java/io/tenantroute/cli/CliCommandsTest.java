@@ -193,6 +193,7 @@ class CliCommandsTest {
         }
         assertEquals(2, CliRun.of("target", "add", "x", "--url", "http://example.invalid", "--control", "jdbc:postgresql://127.0.0.1:1/x").exit());
         assertEquals(2, CliRun.of("demo", "--duration", "soon").exit());
+        assertEquals(2, CliRun.of("demo", "--shared", "jdbc:mysql://127.0.0.1:3306/").exit());
         assertEquals(0, CliRun.of("--help").exit());
     }
 
