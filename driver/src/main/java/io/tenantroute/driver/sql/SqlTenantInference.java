@@ -74,6 +74,7 @@ public final class SqlTenantInference implements TenantInference {
      * @throws SQLException {@code TR012} ({@code MULTIPLE_TENANTS}) when the statement names several tenants, e.g.
      *     a multi-row INSERT of two tenants or two disagreeing hints
      */
+    @Override
     public RoutingDecision decide(String sql, IntFunction<Object> parameters) throws SQLException {
         return shapeOf(sql).decide(parameters);
     }
