@@ -228,6 +228,46 @@ class SqlInferenceRoutingTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void batch_routesByTheRowThatNamesTenant_refusesRowsOfTwoTenants(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            schema(f);
+            f.map.route("acme", "a");
+            f.map.route("globex", "b");
+            try (Connection c = f.connect();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO invoices (id, tenant_id, v) VALUES (?, ?, ?)")) {
+                for (int i = 1; i <= 3; i++) {
+                    ps.setInt(1, i);
+                    ps.setString(2, "acme");
+                    ps.setString(3, "batch-acme");
+                    ps.addBatch();
+                }
+                assertEquals(3, ps.executeBatch().length);
+                assertEquals("a", lastTarget(c));
+                ps.setInt(1, 10);
+                ps.setString(2, "acme");
+                ps.setString(3, "batch-mixed");
+                ps.addBatch();
+                ps.setInt(1, 11);
+                ps.setString(2, "globex");
+                ps.setString(3, "batch-mixed");
+                ps.addBatch();
+                SQLException e = assertThrows(SQLException.class, ps::executeBatch);
+                assertTrue(TenantRouteSqlState.MULTIPLE_TENANTS.matches(e), e::toString);
+                try (Statement s = c.createStatement()) {
+                    s.addBatch("UPDATE countries SET name = 'France' WHERE code = 'fr'");
+                    s.addBatch("UPDATE invoices SET v = 'batch-acme-2' WHERE tenant_id = 'acme' AND id = 1");
+                    s.executeBatch();
+                }
+                assertEquals("a", lastTarget(c));
+            }
+            assertEquals(List.of("a"), f.whereIs("invoices", "batch-acme"));
+            assertEquals(List.of("a"), f.whereIs("invoices", "batch-acme-2"));
+            assertEquals(List.of(), f.whereIs("invoices", "batch-mixed"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void insertOfTwoTenants_isRefusedWithTR012_andWritesNothing(Engine engine) throws Exception {
         try (Fixture f = new Fixture(engine, true)) {
             schema(f);

@@ -60,7 +60,8 @@ final class Inference {
 
     /**
      * The routing policy for statements that name no tenant. Its owned tables are read from the shared database
-     * (the driver URL's) at the first statement that needs them, through the shared pool.
+     * (the driver URL's), through the shared pool, when the first connection of these settings opens (blocking it
+     * for two catalog queries); when that fails, at the next statement that needs them.
      *
      * @param cfg the connection's settings
      * @param metrics where fallbacks are counted
@@ -71,11 +72,23 @@ final class Inference {
         TenantColumns columns = TenantColumns.parse(cfg.tenantColumns);
         SqlDialect dialect = SqlDialect.forJdbcUrl(cfg.vendorUrl);
         String key = cfg.vendorUrl + "|" + cfg.user + "|" + mode + "|" + columns + "|" + cfg.auditFile;
-        return POLICIES.computeIfAbsent(key, k -> new RoutingPolicy(mode, () -> {
+        RoutingPolicy existing = POLICIES.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        RoutingPolicy created = new RoutingPolicy(mode, () -> {
             try (Connection c = Pools.borrow(null, cfg, metrics)) {
                 return TenantOwnedTables.read(c, dialect, columns);
             }
-        }, new FallbackAudit(cfg.auditFile == null ? null : Path.of(cfg.auditFile), metrics::inferenceFallback)));
+        }, new FallbackAudit(cfg.auditFile == null ? null : Path.of(cfg.auditFile), metrics::inferenceFallback));
+        existing = POLICIES.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
+        // Read the catalog now, while this connection holds nothing: a statement that needs it later may be inside a
+        // transaction holding the last connection of a small shared pool. A failure is retried at the next need.
+        created.loadOwnedTables();
+        return created;
     }
 
     /** Forgets every inference and policy (driver shutdown; tests). */

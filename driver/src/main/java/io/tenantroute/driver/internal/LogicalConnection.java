@@ -189,6 +189,38 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         return t;
     }
 
+    /**
+     * For a batch, which runs on one physical connection: checks that its rows (or statements) name at most one
+     * tenant between them, and picks the row to route the batch by.
+     *
+     * @param sqls the SQL text of each row or statement
+     * @param params the bound values of each row (null entries for plain statements)
+     * @return the index of the first row that names a tenant, else 0
+     * @throws SQLException {@code TR012} when two rows name different tenants (nothing runs)
+     */
+    int batchRoutingRow(List<String> sqls, List<IntFunction<Object>> params) throws SQLException {
+        if (tenant() != null || inference == TenantInference.NONE || sqls.size() < 2) {
+            return 0;
+        }
+        int row = -1;
+        String named = null;
+        for (int i = 0; i < sqls.size(); i++) {
+            String t = inference.decide(sqls.get(i), params.get(i)).tenant();
+            if (t == null) {
+                continue;
+            }
+            if (named == null) {
+                named = t;
+                row = i;
+            } else if (!named.equals(t)) {
+                throw TenantRouteSqlState.MULTIPLE_TENANTS.exception("the batch names several tenants ('" + named
+                        + "' in row " + (row + 1) + ", '" + t + "' in row " + (i + 1) + "); a batch runs on one"
+                        + " tenant's database: split it per tenant");
+            }
+        }
+        return Math.max(row, 0);
+    }
+
     /** @return true while statements must stay on the held physical connection (open transaction or results) */
     private boolean holdsTransaction() {
         return physical != null && (!autoCommit || openResults > 0);

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *       tables only (or none) still run on {@code shared}. Unparsed statements never fail: they fall back as in
  *       lenient mode and are audited.</li>
  * </ul>
- * Owned tables are read once, lazily, from the shared database's catalog ({@link TenantOwnedTables}). Free of
- * JDBC wrapper code. Thread-safe.
+ * Owned tables are read from the shared database's catalog ({@link TenantOwnedTables}) once, and again (at most
+ * every 10 s) when a statement names a table the last read did not list; tables absent from the catalog (other
+ * schemas, temporary tables) count as global. Free of JDBC wrapper code. Thread-safe.
  */
 public final class RoutingPolicy {
     /** The {@code tenantroute.routing-policy} values. */
@@ -53,22 +54,27 @@ public final class RoutingPolicy {
         }
     }
 
-    /** Loads the owned tables; called until it succeeds once. */
+    /** Reads the catalog: until it succeeds once, then again when a statement names a table it did not list. */
     @FunctionalInterface
     public interface OwnedTablesLoader {
         /**
-         * @return owned table names, lower case
+         * @return the catalog snapshot
          * @throws SQLException when the catalog cannot be read
          */
-        Set<String> load() throws SQLException;
+        TenantOwnedTables load() throws SQLException;
     }
+
+    /** A statement naming a table the catalog did not list re-reads it at most this often, in nanoseconds. */
+    static final long RELOAD_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutingPolicy.class);
 
     private final Mode mode;
     private final OwnedTablesLoader loader;
     private final FallbackAudit audit;
-    private volatile Set<String> owned;
+    private final long reloadIntervalNanos;
+    private volatile TenantOwnedTables catalog;
+    private volatile long loadedAtNanos;
 
     /**
      * @param mode the policy
@@ -76,9 +82,14 @@ public final class RoutingPolicy {
      * @param audit records fallbacks
      */
     public RoutingPolicy(Mode mode, OwnedTablesLoader loader, FallbackAudit audit) {
+        this(mode, loader, audit, RELOAD_INTERVAL_NANOS);
+    }
+
+    RoutingPolicy(Mode mode, OwnedTablesLoader loader, FallbackAudit audit, long reloadIntervalNanos) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.reloadIntervalNanos = reloadIntervalNanos;
     }
 
     /**
@@ -129,21 +140,42 @@ public final class RoutingPolicy {
         return audit;
     }
 
+    /**
+     * Reads the catalog now unless it is known already (e.g. when the first connection opens, so that a later
+     * statement rarely waits for a catalog connection while its transaction holds one). Blocks for the read.
+     *
+     * @return true when the owned tables are known; false when the read failed (logged; retried at next need)
+     */
+    public boolean loadOwnedTables() {
+        return catalog != null || reload();
+    }
+
+    private synchronized boolean reload() {
+        try {
+            TenantOwnedTables c = loader.load();
+            loadedAtNanos = System.nanoTime();
+            catalog = c;
+            LOG.debug("Tenant-owned tables read from the catalog: {}", c);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Cannot read the tenant-owned tables from the shared database's catalog ({}); treating"
+                    + " every table as tenant-owned until it can be read", e.toString());
+            return false;
+        }
+    }
+
     private Set<String> ownedAmong(Set<String> tables) {
-        Set<String> o = owned;
-        if (o == null) {
-            try {
-                o = Set.copyOf(loader.load());
-                owned = o;
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("Cannot read the tenant-owned tables from the shared database's catalog ({}); treating"
-                        + " every table as tenant-owned until it can be read", e.toString());
-                return Collections.unmodifiableSet(new TreeSet<>(tables));
-            }
+        if (!loadOwnedTables()) {
+            return Collections.unmodifiableSet(new TreeSet<>(tables));
+        }
+        TenantOwnedTables c = catalog;
+        if (!c.tables().containsAll(tables) && System.nanoTime() - loadedAtNanos >= reloadIntervalNanos) {
+            reload(); // a table created since the last read (e.g. by the app's migrations after it started)
+            c = catalog;
         }
         Set<String> touched = new TreeSet<>();
         for (String t : tables) {
-            if (o.contains(t)) {
+            if (c.owned().contains(t)) {
                 touched.add(t);
             }
         }

@@ -2,6 +2,7 @@ package io.tenantroute.driver.sql;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +84,7 @@ final class ShapeExtractor {
         }
         Walker w = new Walker(columns, text);
         w.statement(tree);
+        w.tables.removeAll(w.cteNames);
         int[] params = w.parameters.stream().mapToInt(Integer::intValue).toArray();
         return new RoutingShape(true, null, w.tables, text.hints, new ArrayList<>(w.literals), params,
                 text.cutClause);
@@ -106,6 +108,8 @@ final class ShapeExtractor {
         final Set<String> tables = new LinkedHashSet<>();
         final Set<String> literals = new LinkedHashSet<>();
         final Set<Integer> parameters = new LinkedHashSet<>();
+        /** Names of CTEs: not tables of the database. */
+        final Set<String> cteNames = new HashSet<>();
 
         Walker(TenantColumns columns, SqlText text) {
             this.columns = columns;
@@ -208,6 +212,7 @@ final class ShapeExtractor {
                 SqlWith with = (SqlWith) node;
                 for (SqlNode item : with.withList) {
                     if (item instanceof SqlWithItem) {
+                        cteNames.add(lastName(((SqlWithItem) item).name));
                         query(((SqlWithItem) item).query, outer, conj);
                     }
                 }

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * Which tables hold tenant data, read from a database's catalog: tables with their tenant column, and tables
  * chained to one of those by foreign keys (an {@code invoice_lines} row belongs to the tenant of its invoice).
  * Every other table is global (reference data) and may be read on {@code shared} without a tenant. The same rule
- * as the migrator's plan of what a move copies.
+ * as the migrator's plan of what a move copies. Immutable snapshot; thread-safe.
  */
 public final class TenantOwnedTables {
     private static final String PG_COLUMNS = "SELECT table_name, column_name FROM information_schema.columns"
@@ -33,24 +33,54 @@ public final class TenantOwnedTables {
             + " FROM information_schema.KEY_COLUMN_USAGE"
             + " WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL";
 
-    private TenantOwnedTables() {
+    private final Set<String> tables;
+    private final Set<String> owned;
+
+    private TenantOwnedTables(Set<String> tables, Set<String> owned) {
+        this.tables = Collections.unmodifiableSet(new TreeSet<>(tables));
+        TreeSet<String> o = new TreeSet<>(owned);
+        this.owned = Collections.unmodifiableSet(o);
     }
 
     /**
-     * Reads the owned tables of the connection's current schema(s) (PostgreSQL: the search path; MySQL: the
-     * current database). Runs two catalog queries; blocks for their duration. Does not close {@code c}.
+     * @param tables every table of the catalog, lower case
+     * @param owned the tenant-owned ones among them (also added to {@code tables}), lower case
+     * @return the snapshot
+     */
+    public static TenantOwnedTables of(Set<String> tables, Set<String> owned) {
+        Set<String> all = new TreeSet<>(tables);
+        all.addAll(owned);
+        return new TenantOwnedTables(all, owned);
+    }
+
+    /** @return every table of the schema(s) read, lower case, sorted, unmodifiable */
+    public Set<String> tables() {
+        return tables;
+    }
+
+    /** @return the tenant-owned tables, lower case, sorted, unmodifiable */
+    public Set<String> owned() {
+        return owned;
+    }
+
+    /**
+     * Reads the tables of the connection's current schema(s) (PostgreSQL: the search path; MySQL: the current
+     * database) and which are tenant-owned. Runs two catalog queries; blocks for their duration. Does not close
+     * {@code c}.
      *
      * @param c a connection to the database whose catalog to read (the {@code shared} database)
      * @param dialect its dialect
      * @param columns the tenant column per table
-     * @return owned table names, lower case, sorted; unmodifiable
+     * @return the snapshot
      * @throws SQLException when the catalog cannot be read (the vendor's SQLState passes through)
      */
-    public static Set<String> read(Connection c, SqlDialect dialect, TenantColumns columns) throws SQLException {
+    public static TenantOwnedTables read(Connection c, SqlDialect dialect, TenantColumns columns) throws SQLException {
         boolean mysql = dialect == SqlDialect.MYSQL;
+        Set<String> all = new TreeSet<>();
         Set<String> owned = new TreeSet<>();
         for (String[] row : rows(c, mysql ? MYSQL_COLUMNS : PG_COLUMNS)) {
             String table = row[0].toLowerCase(Locale.ROOT);
+            all.add(table);
             if (columns.columnOf(table).equals(row[1].toLowerCase(Locale.ROOT))) {
                 owned.add(table);
             }
@@ -60,7 +90,12 @@ public final class TenantOwnedTables {
             parents.computeIfAbsent(row[0].toLowerCase(Locale.ROOT), k -> new LinkedHashSet<>())
                     .add(row[1].toLowerCase(Locale.ROOT));
         }
-        return Collections.unmodifiableSet(closeOverForeignKeys(owned, parents));
+        return of(all, closeOverForeignKeys(owned, parents));
+    }
+
+    @Override
+    public String toString() {
+        return "owned " + owned + " of " + tables.size() + " tables";
     }
 
     /**

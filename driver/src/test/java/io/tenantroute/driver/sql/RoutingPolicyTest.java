@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The routing policy on top of inference, without a database: owned tables come from a fixed loader. */
 class RoutingPolicyTest {
-    private static final Set<String> OWNED = Set.of("invoices", "invoice_lines");
+    private static final TenantOwnedTables OWNED = TenantOwnedTables.of(Set.of("products", "countries"),
+            Set.of("invoices", "invoice_lines"));
     private final SqlTenantInference inference = new SqlTenantInference(SqlDialect.POSTGRESQL);
 
     private String route(RoutingPolicy policy, String sql, String pinned, Object... values) throws SQLException {
@@ -83,6 +84,20 @@ class RoutingPolicyTest {
         assertThrows(SQLException.class, () -> route(p, "SELECT * FROM products", null));
         assertNull(route(p, "SELECT * FROM products", null));
         assertEquals(2, calls.get());
+    }
+
+    @Test
+    void tableUnknownToCatalog_rereadsIt_andThenKnowsItIsOwned() throws SQLException {
+        AtomicInteger reads = new AtomicInteger();
+        RoutingPolicy p = new RoutingPolicy(RoutingPolicy.Mode.STRICT, () -> reads.incrementAndGet() == 1
+                ? TenantOwnedTables.of(Set.of(), Set.of("invoices"))
+                : TenantOwnedTables.of(Set.of(), Set.of("invoices", "payments")), new FallbackAudit(null, null), 0);
+        assertTrue(p.loadOwnedTables());
+        SQLException e = assertThrows(SQLException.class, () -> route(p, "SELECT * FROM payments", null));
+        assertTrue(TenantRouteSqlState.TENANT_REQUIRED.matches(e), e::toString);
+        assertEquals(2, reads.get());
+        assertThrows(SQLException.class, () -> route(p, "SELECT * FROM payments", null));
+        assertEquals(2, reads.get(), "a known table never re-reads");
     }
 
     @Test

@@ -64,6 +64,8 @@ class SqlTenantInferenceTest {
         assertEquals(List.of("invoices", "invoice_lines", "customers"), List.copyOf(d.tables()));
         assertEquals(Set.of("archive", "invoices"),
                 MYSQL.decide("INSERT INTO `archive` (id) SELECT id FROM invoices", null).tables());
+        assertEquals(Set.of("invoices"), POSTGRESQL.decide(
+                "WITH recent AS (SELECT * FROM invoices) SELECT * FROM recent r", null).tables());
     }
 
     @Test

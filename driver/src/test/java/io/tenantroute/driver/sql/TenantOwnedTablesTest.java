@@ -31,10 +31,12 @@ class TenantOwnedTablesTest {
                     "CREATE TABLE audit_log (id int PRIMARY KEY, tenant varchar(64))");
             SqlDialect dialect = SqlDialect.forJdbcUrl(db.url());
             try (Connection c = db.connect()) {
-                assertEquals(Set.of("customers", "invoices", "invoice_lines", "line_notes"),
-                        TenantOwnedTables.read(c, dialect, SqlTenantInferenceTest.COLUMNS));
+                TenantOwnedTables catalog = TenantOwnedTables.read(c, dialect, SqlTenantInferenceTest.COLUMNS);
+                assertEquals(Set.of("customers", "invoices", "invoice_lines", "line_notes"), catalog.owned());
+                assertEquals(Set.of("audit_log", "countries", "customers", "invoices", "invoice_lines", "line_notes",
+                        "products"), catalog.tables());
                 assertEquals(Set.of("invoices", "invoice_lines", "line_notes"),
-                        TenantOwnedTables.read(c, dialect, TenantColumns.defaults()));
+                        TenantOwnedTables.read(c, dialect, TenantColumns.defaults()).owned());
             }
         }
     }
