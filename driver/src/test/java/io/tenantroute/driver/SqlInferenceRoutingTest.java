@@ -144,6 +144,7 @@ class SqlInferenceRoutingTest {
                     ps.executeUpdate();
                 }
                 assertEquals("a", c.unwrap(TenantRouteConnection.class).currentTarget());
+                c.releaseSavepoint(c.setSavepoint()); // names no SQL at all: stays on the pinned transaction
                 insertInvoice(c, 11, "initech", "same-target"); // another tenant on the same target: runs
                 SQLException e = assertThrows(SQLException.class, () -> insertInvoice(c, 12, "globex", "other-target"));
                 assertTrue(TenantRouteSqlState.CROSS_TARGET_TRANSACTION.matches(e), e::toString);

@@ -179,6 +179,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
      */
     private String effectiveTenant(String sql, IntFunction<Object> params) throws SQLException {
         String t = tenant();
+        if (t == null && sql == null && inference != TenantInference.NONE && holdsTransaction()) {
+            return pinnedTenant; // savepoints, LOBs, metadata inside a transaction pinned by inference
+        }
         if (t == null && sql != null && inference != TenantInference.NONE) {
             RoutingDecision d = inference.decide(sql, params);
             t = policy.tenantFor(sql, d, holdsTransaction() ? pinnedTenant : null);

@@ -75,6 +75,7 @@ public final class RoutingPolicy {
     private final long reloadIntervalNanos;
     private volatile TenantOwnedTables catalog;
     private volatile long loadedAtNanos;
+    private long failedAtNanos;
 
     /**
      * @param mode the policy
@@ -151,6 +152,9 @@ public final class RoutingPolicy {
     }
 
     private synchronized boolean reload() {
+        if (catalog == null && failedAtNanos != 0 && System.nanoTime() - failedAtNanos < reloadIntervalNanos) {
+            return false; // failed a moment ago: do not hammer the database (nor the log) per statement
+        }
         try {
             TenantOwnedTables c = loader.load();
             loadedAtNanos = System.nanoTime();
@@ -158,6 +162,7 @@ public final class RoutingPolicy {
             LOG.debug("Tenant-owned tables read from the catalog: {}", c);
             return true;
         } catch (SQLException | RuntimeException e) {
+            failedAtNanos = System.nanoTime();
             LOG.warn("Cannot read the tenant-owned tables from the shared database's catalog ({}); treating"
                     + " every table as tenant-owned until it can be read", e.toString());
             return false;

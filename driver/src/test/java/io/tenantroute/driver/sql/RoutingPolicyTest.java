@@ -80,10 +80,23 @@ class RoutingPolicyTest {
                 throw new SQLException("catalog down", "08006");
             }
             return OWNED;
-        }, new FallbackAudit(null, null));
+        }, new FallbackAudit(null, null), 0);
         assertThrows(SQLException.class, () -> route(p, "SELECT * FROM products", null));
         assertNull(route(p, "SELECT * FROM products", null));
         assertEquals(2, calls.get());
+    }
+
+    @Test
+    void unreadableCatalog_isNotRereadForEveryStatement() {
+        AtomicInteger calls = new AtomicInteger();
+        RoutingPolicy p = new RoutingPolicy(RoutingPolicy.Mode.STRICT, () -> {
+            calls.incrementAndGet();
+            throw new SQLException("catalog down", "08006");
+        }, new FallbackAudit(null, null), Long.MAX_VALUE);
+        for (int i = 0; i < 5; i++) {
+            assertThrows(SQLException.class, () -> route(p, "SELECT * FROM products", null));
+        }
+        assertEquals(1, calls.get());
     }
 
     @Test
