@@ -73,14 +73,27 @@ final class ShapeExtractor {
      */
     static RoutingShape extract(String sql, SqlDialect dialect, TenantColumns columns) {
         SqlText text = SqlText.of(sql, dialect);
+        SqlParser.Config config = dialect == SqlDialect.MYSQL ? MYSQL : POSTGRESQL;
         SqlNode tree;
         try {
-            tree = SqlParser.create(text.parseable, dialect == SqlDialect.MYSQL ? MYSQL : POSTGRESQL).parseStmt();
+            tree = SqlParser.create(text.parseable, config).parseStmt();
         } catch (SqlParseException | RuntimeException e) {
-            String msg = String.valueOf(e.getMessage());
-            int nl = msg.indexOf('\n');
-            return new RoutingShape(false, nl < 0 ? msg : msg.substring(0, nl), Set.of(), text.hints, List.of(),
-                    new int[0], text.cutClause);
+            SqlText relaxed = text.relaxed(dialect);
+            tree = null;
+            if (relaxed != null) {
+                try {
+                    tree = SqlParser.create(relaxed.parseable, config).parseStmt();
+                    text = relaxed;
+                } catch (SqlParseException | RuntimeException again) {
+                    tree = null;
+                }
+            }
+            if (tree == null) {
+                String msg = String.valueOf(e.getMessage());
+                int nl = msg.indexOf('\n');
+                return new RoutingShape(false, nl < 0 ? msg : msg.substring(0, nl), Set.of(), text.hints, List.of(),
+                        new int[0], text.cutClause);
+            }
         }
         Walker w = new Walker(columns, text);
         w.statement(tree);
@@ -244,6 +257,8 @@ final class ShapeExtractor {
                 from(j.getLeft(), scope, conj);
                 from(j.getRight(), scope, conj);
                 predicate(j.getCondition(), scope, conj);
+            } else if (node.getKind() == SqlKind.TABLESAMPLE) {
+                from(((SqlCall) node).operand(0), scope, conj);
             } else if (node.getKind() == SqlKind.AS) {
                 SqlCall as = (SqlCall) node;
                 SqlNode source = as.operand(0);

@@ -63,6 +63,258 @@ final class SqlText {
         return k < parameterIndex.length ? parameterIndex[k] : k;
     }
 
+    /**
+     * A second reading for statements Calcite rejected as they are: rewrites that keep the tenant predicates and
+     * tables but lose meaning Calcite cannot parse anyway.
+     * <ul>
+     *   <li>{@code UPDATE t [JOIN …] SET … [FROM f] [WHERE w]} → {@code SELECT 1 FROM t [JOIN …][, f] [WHERE w]}
+     *       (PostgreSQL {@code UPDATE … FROM}, MySQL multi-table UPDATE);</li>
+     *   <li>{@code DELETE [targets] FROM t [USING u] [WHERE w]} → {@code SELECT 1 FROM t[, u] [WHERE w]}
+     *       (PostgreSQL {@code DELETE … USING}, MySQL multi-table DELETE);</li>
+     *   <li>{@code INTERVAL '1 day'} / {@code INTERVAL 1 DAY} → the bare value; JSON and array operators
+     *       ({@code ->}, {@code ->>}, {@code #>}, {@code #>>}, {@code @>}, {@code <@}, {@code @@}) → {@code ||};
+     *       {@code DISTINCT ON (…)} → {@code DISTINCT}; MySQL index hints and {@code SQL_CALC_FOUND_ROWS}-style
+     *       modifiers dropped.</li>
+     * </ul>
+     * Deleted {@code ?} markers (e.g. in a SET list) are dropped from the parameter map, so the survivors keep the
+     * app's indexes.
+     *
+     * @param dialect the dialect the text was read in
+     * @return the relaxed text, or null when no rewrite applies
+     */
+    SqlText relaxed(SqlDialect dialect) {
+        boolean mysql = dialect == SqlDialect.MYSQL;
+        String s = parseable;
+        int n = s.length();
+        List<Tok> words = new ArrayList<>();
+        List<Integer> marks = new ArrayList<>();
+        List<int[]> edits = new ArrayList<>();
+        List<String> replacements = new ArrayList<>();
+        int depth = 0;
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\'' ) {
+                boolean backslash = !mysql && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e');
+                i = readQuoted(s, i, '\'', backslash);
+            } else if (c == '"' || (c == '`' && mysql)) {
+                i = readQuoted(s, i, c, false);
+            } else if (c == '$' && !mysql) {
+                i = readDollarQuoted(s, i);
+            } else if (c == '?') {
+                marks.add(i);
+                i++;
+            } else if (c == '(') {
+                depth++;
+                i++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+                i++;
+            } else if (Character.isLetter(c) || c == '_') {
+                int j = i + 1;
+                while (j < n && isIdentChar(s.charAt(j))) {
+                    j++;
+                }
+                words.add(new Tok(s.substring(i, j).toUpperCase(Locale.ROOT), i, j, depth));
+                i = j;
+            } else {
+                int len = operatorLength(s, i, mysql);
+                if (len > 0) {
+                    edits.add(new int[] {i, i + len});
+                    replacements.add(" || ");
+                    i += len;
+                } else {
+                    i++;
+                }
+            }
+        }
+        for (int w = 0; w < words.size(); w++) {
+            Tok t = words.get(w);
+            Tok next = w + 1 < words.size() ? words.get(w + 1) : null;
+            switch (t.upper) {
+                case "INTERVAL":
+                    edit(edits, replacements, t.start, t.end, " ");
+                    for (int k = w + 1; k < Math.min(w + 3, words.size()); k++) {
+                        if (INTERVAL_UNIT.matcher(words.get(k).upper).matches()) {
+                            edit(edits, replacements, words.get(k).start, words.get(k).end, " ");
+                            break;
+                        }
+                    }
+                    break;
+                case "DISTINCT":
+                    if (next != null && next.upper.equals("ON") && nextChar(s, next.end) == '(') {
+                        edit(edits, replacements, next.start, closing(s, s.indexOf('(', next.end)) + 1, " ");
+                    }
+                    break;
+                case "USE":
+                case "FORCE":
+                case "IGNORE":
+                    if (mysql && next != null && (next.upper.equals("INDEX") || next.upper.equals("KEY"))) {
+                        int open = s.indexOf('(', next.end);
+                        if (open > 0) {
+                            edit(edits, replacements, t.start, closing(s, open) + 1, " ");
+                        }
+                    }
+                    break;
+                case "STRAIGHT_JOIN":
+                    boolean modifier = w > 0 && words.get(w - 1).upper.equals("SELECT");
+                    edit(edits, replacements, t.start, t.end, modifier ? " " : "JOIN");
+                    break;
+                default:
+                    if (mysql && t.upper.startsWith("SQL_") && MYSQL_SELECT_MODIFIER.matcher(t.upper).matches()) {
+                        edit(edits, replacements, t.start, t.end, " ");
+                    }
+            }
+        }
+        rewriteWriteAsSelect(s, words, edits, replacements);
+        if (edits.isEmpty()) {
+            return null;
+        }
+        Integer[] order = new Integer[edits.size()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(edits.get(a)[0], edits.get(b)[0]));
+        StringBuilder out = new StringBuilder(n);
+        List<int[]> applied = new ArrayList<>();
+        int pos = 0;
+        for (int k : order) {
+            int[] e = edits.get(k);
+            if (e[0] < pos) {
+                continue; // inside an earlier (larger) edit
+            }
+            out.append(s, pos, e[0]).append(replacements.get(k));
+            pos = e[1];
+            applied.add(e);
+        }
+        out.append(s, pos, n);
+        int[] mapped = new int[marks.size()];
+        int kept = 0;
+        for (int k = 0; k < marks.size(); k++) {
+            int at = marks.get(k);
+            boolean deleted = false;
+            for (int[] e : applied) {
+                deleted |= at >= e[0] && at < e[1];
+            }
+            if (!deleted) {
+                mapped[kept++] = parameterIndex(k);
+            }
+        }
+        return new SqlText(out.toString(), hints, Arrays.copyOf(mapped, kept), cutClause);
+    }
+
+    private static final Pattern INTERVAL_UNIT = Pattern.compile(
+            "(MICROSECOND|SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|QUARTER|YEAR)S?(_[A-Z]+)?");
+    private static final Pattern MYSQL_SELECT_MODIFIER = Pattern.compile(
+            "SQL_(CALC_FOUND_ROWS|NO_CACHE|CACHE|SMALL_RESULT|BIG_RESULT|BUFFER_RESULT)");
+
+    /** UPDATE/DELETE forms Calcite rejects, read as the SELECT over the same tables and WHERE clause. */
+    private static void rewriteWriteAsSelect(String s, List<Tok> words, List<int[]> edits, List<String> repl) {
+        if (words.isEmpty() || words.get(0).depth != 0) {
+            return;
+        }
+        Tok verb = words.get(0);
+        if (verb.upper.equals("UPDATE")) {
+            Tok set = find(words, 1, "SET", null);
+            if (set == null) {
+                return;
+            }
+            Tok where = find(words, words.indexOf(set) + 1, "WHERE", null);
+            Tok from = find(words, words.indexOf(set) + 1, "FROM", where);
+            edit(edits, repl, verb.start, verb.end, "SELECT 1 FROM");
+            int end = from != null ? from.start : where != null ? where.start : s.length();
+            edit(edits, repl, set.start, end, " ");
+            if (from != null) {
+                edit(edits, repl, from.start, from.end, ",");
+            }
+        } else if (verb.upper.equals("DELETE")) {
+            Tok from = find(words, 1, "FROM", null);
+            if (from == null) {
+                return;
+            }
+            edit(edits, repl, verb.start, from.end, "SELECT 1 FROM");
+            Tok where = find(words, words.indexOf(from) + 1, "WHERE", null);
+            for (int k = words.indexOf(from) + 1; k < words.size(); k++) {
+                Tok t = words.get(k);
+                if (where != null && t.start > where.start) {
+                    break;
+                }
+                if (t.depth == 0 && t.upper.equals("USING") && nextChar(s, t.end) != '(') {
+                    edit(edits, repl, t.start, t.end, ",");
+                    break;
+                }
+            }
+        }
+    }
+
+    /** @return the first depth-0 word {@code upper} at or after index {@code from}, before {@code limit}; or null */
+    private static Tok find(List<Tok> words, int from, String upper, Tok limit) {
+        for (int k = from; k < words.size(); k++) {
+            Tok t = words.get(k);
+            if (limit != null && t.start >= limit.start) {
+                return null;
+            }
+            if (t.depth == 0 && t.upper.equals(upper)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static void edit(List<int[]> edits, List<String> repl, int start, int end, String replacement) {
+        edits.add(new int[] {start, end});
+        repl.add(replacement);
+    }
+
+    /** @return the length of a JSON/array/text-search operator at {@code i}, else 0 */
+    private static int operatorLength(String s, int i, boolean mysql) {
+        for (String op : mysql ? MYSQL_OPERATORS : PG_OPERATORS) {
+            if (s.startsWith(op, i)) {
+                return op.length();
+            }
+        }
+        return 0;
+    }
+
+    private static final String[] PG_OPERATORS = {"->>", "->", "#>>", "#>", "@>", "<@", "@@"};
+    private static final String[] MYSQL_OPERATORS = {"->>", "->"};
+
+    private static char nextChar(String s, int i) {
+        int j = skipSpace(s, i);
+        return j < s.length() ? s.charAt(j) : 0;
+    }
+
+    /** @return the index of the parenthesis closing the one at {@code open} (the text's last index if none) */
+    private static int closing(String s, int open) {
+        int level = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'') {
+                i = readQuoted(s, i, '\'', false) - 1;
+            } else if (c == '(') {
+                level++;
+            } else if (c == ')' && --level == 0) {
+                return i;
+            }
+        }
+        return s.length() - 1;
+    }
+
+    /** A word of the relaxed reading: upper-case text, position, parenthesis depth. */
+    private static final class Tok {
+        final String upper;
+        final int start;
+        final int end;
+        final int depth;
+
+        Tok(String upper, int start, int end, int depth) {
+            this.upper = upper;
+            this.start = start;
+            this.end = end;
+            this.depth = depth;
+        }
+    }
+
     /** A word at parenthesis depth 0: its upper-case text and where it starts and ends in the output. */
     private static final class Word {
         final String upper;
@@ -86,6 +338,7 @@ final class SqlText {
         int paramCount = 0;
         int plainOrdinal = 0;
         int depth = 0;
+        String previousWord = "";
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
@@ -160,10 +413,17 @@ final class SqlText {
                     j++;
                 }
                 int start = out.length();
-                out.append(sql, i, j);
-                if (depth == 0) {
-                    words.add(new Word(sql.substring(i, j).toUpperCase(Locale.ROOT), start, out.length()));
+                String upper = sql.substring(i, j).toUpperCase(Locale.ROOT);
+                if (!mysql && upper.equals("ONLY") && (previousWord.equals("FROM") || previousWord.equals("JOIN")
+                        || previousWord.equals("UPDATE"))) {
+                    out.append(" "); // PostgreSQL `FROM ONLY t` (no child tables): Calcite would read ONLY as the table
+                } else {
+                    out.append(sql, i, j);
                 }
+                if (depth == 0) {
+                    words.add(new Word(upper, start, out.length()));
+                }
+                previousWord = upper;
                 i = j;
             } else {
                 out.append(c);

@@ -155,11 +155,26 @@ final class InferenceCases {
                 tenant("E'' string with escaped quote", "acme",
                         "SELECT * FROM invoices WHERE note = E'it\\'s' AND tenant_id = ?", "acme"),
                 none("dollar-quoted string", "SELECT * FROM notes WHERE body = $$tenant_id = 'x'$$").unparsed(),
-                none("unparsable: interval literal",
-                        "SELECT * FROM invoices WHERE tenant_id = ? AND now() - interval '1 day' < now()", "acme")
-                        .unparsed(),
-                hint("unparsable with hint", "acme",
-                        "/* tenant=acme */ SELECT * FROM invoices WHERE now() - interval '1 day' < now()").unparsed(),
+                tenant("interval literal (relaxed reading)", "acme",
+                        "SELECT * FROM invoices WHERE tenant_id = ? AND now() - interval '1 day' < now()", "acme"),
+                tenant("UPDATE … FROM, parameter in SET", "acme",
+                        "UPDATE invoices i SET note = ?, total = l.qty FROM invoice_lines l"
+                                + " WHERE l.invoice_id = i.id AND i.tenant_id = ?", "x", "acme"),
+                tenant("DELETE … USING", "acme",
+                        "DELETE FROM invoice_lines l USING invoices i WHERE l.invoice_id = i.id AND i.tenant_id = ?",
+                        "acme"),
+                none("UPDATE … FROM, OR trap",
+                        "UPDATE invoices i SET note = 'x' FROM invoice_lines l WHERE l.invoice_id = i.id"
+                                + " AND (i.tenant_id = 'acme' OR l.qty = 0)"),
+                tenant("FROM ONLY", "acme", "SELECT l.* FROM ONLY invoice_lines l JOIN ONLY invoices i"
+                        + " ON i.id = l.invoice_id WHERE i.tenant_id = ?", "acme"),
+                tenant("DISTINCT ON", "acme",
+                        "SELECT DISTINCT ON (tenant_id) id FROM invoices WHERE tenant_id = ? ORDER BY tenant_id, id",
+                        "acme"),
+                tenant("JSON operator", "acme",
+                        "SELECT * FROM invoices WHERE tenant_id = ? AND note::jsonb ->> 'k' = ?", "acme", "v"),
+                none("unparsable: LOCK TABLE", "LOCK TABLE invoices IN SHARE MODE").unparsed(),
+                hint("unparsable with hint", "acme", "/* tenant=acme */ LOCK TABLE invoices IN SHARE MODE").unparsed(),
                 none("unparsable: DDL", "CREATE INDEX ix_inv ON invoices (tenant_id)").unparsed()));
         return cases;
     }
@@ -190,6 +205,19 @@ final class InferenceCases {
                 tenant("LOCK IN SHARE MODE", "acme",
                         "SELECT * FROM invoices WHERE tenant_id = ? LOCK IN SHARE MODE", "acme"),
                 hint("hint in a # comment", "acme", "SELECT * FROM invoice_lines WHERE invoice_id = 5 # tenant=acme"),
+                tenant("multi-table UPDATE, parameters in SET", "acme",
+                        "UPDATE invoices i JOIN invoice_lines l ON l.invoice_id = i.id SET l.qty = ?, i.total = ?"
+                                + " WHERE i.tenant_id = ?", 1, 2, "acme"),
+                tenant("multi-table DELETE", "acme",
+                        "DELETE l FROM invoice_lines l JOIN invoices i ON l.invoice_id = i.id WHERE i.tenant_id = ?",
+                        "acme"),
+                tenant("INTERVAL n DAY", "acme",
+                        "SELECT * FROM invoices WHERE tenant_id = ? AND NOW() - INTERVAL 1 DAY < NOW()", "acme"),
+                tenant("index hint", "acme", "SELECT * FROM invoices USE INDEX (PRIMARY) WHERE tenant_id = ?", "acme"),
+                tenant("SQL_CALC_FOUND_ROWS", "acme",
+                        "SELECT SQL_CALC_FOUND_ROWS * FROM invoices WHERE tenant_id = ? LIMIT 10", "acme"),
+                none("unparsable: REGEXP", "SELECT * FROM invoices WHERE tenant_id = ? AND note REGEXP 'a'", "acme")
+                        .unparsed(),
                 none("unparsable: SHOW", "SHOW VARIABLES LIKE 'version'").unparsed(),
                 none("unparsable: system variable", "SELECT @@version").unparsed(),
                 hint("unparsable: INSERT … SET with hint", "acme",
