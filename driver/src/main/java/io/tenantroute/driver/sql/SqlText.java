@@ -214,7 +214,9 @@ final class SqlText {
             return;
         }
         Tok verb = words.get(0);
-        if (verb.upper.equals("UPDATE")) {
+        if (verb.upper.equals("INSERT")) {
+            insertSetAsValues(s, words, edits, repl);
+        } else if (verb.upper.equals("UPDATE")) {
             Tok set = find(words, 1, "SET", null);
             if (set == null) {
                 return;
@@ -245,6 +247,44 @@ final class SqlText {
                 }
             }
         }
+    }
+
+    /** MySQL {@code INSERT INTO t SET a = 1, b = ?} → {@code INSERT INTO t (a, b) VALUES (1, ?)}. */
+    private static void insertSetAsValues(String s, List<Tok> words, List<int[]> edits, List<String> repl) {
+        Tok set = find(words, 1, "SET", null);
+        if (set == null) {
+            return;
+        }
+        List<String> columns = new ArrayList<>();
+        List<int[]> deletions = new ArrayList<>();
+        int segment = set.end;
+        int level = 0;
+        int eq = -1;
+        for (int i = set.end; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : ',';
+            if (c == '\'' || c == '"' || c == '`') {
+                i = readQuoted(s, i, c, false) - 1;
+            } else if (c == '(') {
+                level++;
+            } else if (c == ')') {
+                level--;
+            } else if (level == 0 && c == '=' && eq < 0) {
+                eq = i;
+            } else if (level == 0 && c == ',') {
+                if (eq < 0) {
+                    return; // not a plain assignment list
+                }
+                columns.add(s.substring(segment, eq).trim());
+                deletions.add(new int[] {segment, eq + 1});
+                segment = i + 1;
+                eq = -1;
+            }
+        }
+        edit(edits, repl, set.start, set.end, "(" + String.join(", ", columns) + ") VALUES (");
+        for (int[] d : deletions) {
+            edit(edits, repl, d[0], d[1], " ");
+        }
+        edit(edits, repl, s.length(), s.length(), ")");
     }
 
     /** @return the first depth-0 word {@code upper} at or after index {@code from}, before {@code limit}; or null */

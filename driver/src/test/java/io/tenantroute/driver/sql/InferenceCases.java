@@ -220,8 +220,13 @@ final class InferenceCases {
                         .unparsed(),
                 none("unparsable: SHOW", "SHOW VARIABLES LIKE 'version'").unparsed(),
                 none("unparsable: system variable", "SELECT @@version").unparsed(),
-                hint("unparsable: INSERT … SET with hint", "acme",
-                        "/* tenant=acme */ INSERT INTO invoices SET id = ?, tenant_id = ?", 1, "acme").unparsed()));
+                tenant("INSERT … SET", "acme", "INSERT INTO invoices SET id = ?, total = IFNULL(?, 0), tenant_id = ?",
+                        1, 5, "acme"),
+                tenant("INSERT … SET … ON DUPLICATE KEY UPDATE", "acme",
+                        "INSERT INTO invoices SET id = 1, tenant_id = 'acme', note = 'a,b=c'"
+                                + " ON DUPLICATE KEY UPDATE note = VALUES(note)"),
+                hint("unparsable with hint", "acme",
+                        "/* tenant=acme */ SELECT * FROM invoices WHERE note REGEXP ?", "a").unparsed()));
         return cases;
     }
 }
