@@ -43,7 +43,13 @@ public enum TenantRouteSqlState {
     /** {@code TR010}: the tenant map could not be read (control tables missing or unreachable). Transient. */
     MAP_UNAVAILABLE("TR010", true),
     /** {@code TR011}: a tenant move (migration) failed or was refused; the message says which step and why. Non-transient. */
-    MIGRATION_FAILED("TR011", false);
+    MIGRATION_FAILED("TR011", false),
+    /**
+     * {@code TR012}: one statement names several tenants at once (a multi-row INSERT of rows of different tenants,
+     * {@code tenant_id IN ('a', 'b')}, two tenant predicates that disagree): it cannot run on one tenant's database.
+     * Non-transient.
+     */
+    MULTIPLE_TENANTS("TR012", false);
 
     private final String state;
     private final boolean transientState;

@@ -39,12 +39,26 @@ public enum TenantRouteProperty {
             "Maximum number of physical connections of each per-target pool (one set of pools per JVM, keyed by target and credentials)."),
     /** Routing policy of SQL tenant inference. */
     ROUTING_POLICY("tenantroute.routing-policy", "lenient",
-            "What to do with a statement that names no tenant and has none from any other source: `lenient` runs it on `shared`, "
-                    + "`strict` refuses statements on tenant-owned tables (TR007).", "lenient", "strict"),
+            "What to do with a statement that names no tenant and has none from any other source (nor a pinned transaction, nor a "
+                    + "hint): `lenient` runs it on `shared`, counted in `tenantroute.inference.fallbacks` and logged once per SQL "
+                    + "text; `strict` refuses statements on tenant-owned tables (TR007; owned = with the tenant column or "
+                    + "foreign-key-chained to one, read once from the shared database's catalog) while global tables still "
+                    + "run on `shared`.", "lenient", "strict"),
     /** SQL tenant inference implementation. */
-    INFERENCE("tenantroute.inference", "none",
-            "How the tenant is inferred from the SQL text when no other source names one: `none`, or the class name of an "
-                    + "`io.tenantroute.driver.sql.TenantInference` with a public no-argument constructor."),
+    INFERENCE("tenantroute.inference", "sql",
+            "How the tenant is inferred from each statement when no other source names one: `sql` (Apache Calcite reads "
+                    + "`tenant_id = ?` predicates, INSERT values and `/* tenant=acme */` hints; the parser loads on first use), "
+                    + "`none`, or the class name of an `io.tenantroute.driver.sql.TenantInference` with a public "
+                    + "no-argument constructor."),
+    /** The tenant column, per table. */
+    TENANT_COLUMNS("tenantroute.tenant-columns", "tenant_id",
+            "The column that holds the tenant id, for SQL inference and for telling tenant-owned tables: a default column, "
+                    + "then `table=column` exceptions, comma-separated, e.g. `tenant_id, customers=org_id`."),
+    /** Routing audit file. */
+    AUDIT_FILE("tenantroute.audit-file", null,
+            "Path of the routing audit: one tab-separated line (time, reason, tables, SQL) is appended per distinct SQL text "
+                    + "that named no tenant and ran on `shared` (lenient policy) or could not be parsed. Read it before moving "
+                    + "anyone: each line is a statement a move would leave behind."),
     /** Micrometer metrics on or off. */
     METRICS("tenantroute.metrics", "true",
             "Record Micrometer metrics (statements per target, route lookups and changes, frozen waits, HikariCP pool metrics) "

@@ -28,6 +28,8 @@ final class DriverConfig {
     final int poolSize;
     final String routingPolicy;
     final String inference;
+    final String tenantColumns;
+    final String auditFile;
     final boolean metrics;
 
     private DriverConfig(String vendorUrl, Properties vendorProps, Properties ours) throws SQLException {
@@ -44,6 +46,13 @@ final class DriverConfig {
         this.poolSize = (int) number(ours, TenantRouteProperty.POOL_SIZE, 1, 10_000);
         this.routingPolicy = choice(ours, TenantRouteProperty.ROUTING_POLICY);
         this.inference = TenantRouteProperty.INFERENCE.get(ours);
+        this.tenantColumns = TenantRouteProperty.TENANT_COLUMNS.get(ours);
+        try {
+            io.tenantroute.driver.sql.TenantColumns.parse(tenantColumns);
+        } catch (IllegalArgumentException e) {
+            throw invalid(TenantRouteProperty.TENANT_COLUMNS.propertyName() + ": " + e.getMessage());
+        }
+        this.auditFile = emptyToNull(TenantRouteProperty.AUDIT_FILE.get(ours));
         this.metrics = Boolean.parseBoolean(choice(ours, TenantRouteProperty.METRICS));
         if (mapRefreshMs != 0 && mapRefreshMs < 50) {
             throw invalid(TenantRouteProperty.MAP_REFRESH_MS.propertyName() + " must be 0 or ≥ 50 ms, was " + mapRefreshMs);

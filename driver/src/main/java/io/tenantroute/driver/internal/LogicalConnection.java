@@ -8,6 +8,8 @@ import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.driver.TenantContext;
 import io.tenantroute.driver.TenantRouteConnection;
 import io.tenantroute.driver.TenantRouteProperty;
+import io.tenantroute.driver.sql.RoutingDecision;
+import io.tenantroute.driver.sql.RoutingPolicy;
 import io.tenantroute.driver.sql.TenantInference;
 import java.sql.Array;
 import java.sql.Blob;
@@ -65,6 +67,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private final DriverConfig cfg;
     private final Router router;
     private final TenantInference inference;
+    private final RoutingPolicy policy;
     private final Engine engine;
 
     // Session settings the app made; applied to every physical connection borrowed.
@@ -86,6 +89,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     // The physical connection while one is held.
     private Connection physical;
     private String physicalTenant;
+    /** The first tenant the held transaction resolved (also when it began on shared); null when none yet. */
+    private String pinnedTenant;
     private Route physicalRoute;
     private int openResults;
     private long generation;
@@ -100,10 +105,11 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private final Set<LogicalStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
-    private LogicalConnection(DriverConfig cfg, Router router, TenantInference inference) {
+    private LogicalConnection(DriverConfig cfg, Router router, TenantInference inference, RoutingPolicy policy) {
         this.cfg = cfg;
         this.router = router;
         this.inference = inference;
+        this.policy = policy;
         this.engine = Engine.of(cfg.vendorUrl);
     }
 
@@ -120,7 +126,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         DriverConfig cfg = DriverConfig.parse(url, info);
         chooseMetrics(cfg.metrics, null);
         TenantMap map = TenantMaps.get(cfg);
-        return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), Inference.create(cfg));
+        TenantInference inference = Inference.create(cfg);
+        RoutingPolicy policy = inference == TenantInference.NONE ? null : Inference.policy(cfg, metrics);
+        return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), inference, policy);
     }
 
     /**
@@ -138,6 +146,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     public static void shutdownAll() {
         Pools.closeAll();
         TenantMaps.closeAll();
+        Inference.clear();
     }
 
     // ---- tenant ----------------------------------------------------------------------------------------------
@@ -163,15 +172,61 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         sqlTenant = tenant == null ? null : TenantIds.requireValid(tenant);
     }
 
+    /**
+     * The tenant of the next statement: the connection's own sources; else (SQL inference) the tenant the
+     * statement names, else the held transaction's pinned tenant, else the statement's hint, else the routing
+     * policy (null = shared; strict: TR007 for tenant-owned tables). Bound values are read now, at execute time.
+     */
     private String effectiveTenant(String sql, IntFunction<Object> params) throws SQLException {
         String t = tenant();
+        if (t == null && sql == null && inference != TenantInference.NONE && holdsTransaction()) {
+            return pinnedTenant; // savepoints, LOBs, metadata inside a transaction pinned by inference
+        }
         if (t == null && sql != null && inference != TenantInference.NONE) {
-            t = inference.tenantOf(sql, params);
+            RoutingDecision d = inference.decide(sql, params);
+            t = policy.tenantFor(sql, d, holdsTransaction() ? pinnedTenant : null);
             if (t != null) {
                 TenantIds.requireValid(t);
             }
         }
         return t;
+    }
+
+    /**
+     * For a batch, which runs on one physical connection: checks that its rows (or statements) name at most one
+     * tenant between them, and picks the row to route the batch by.
+     *
+     * @param sqls the SQL text of each row or statement
+     * @param params the bound values of each row (null entries for plain statements)
+     * @return the index of the first row that names a tenant, else 0
+     * @throws SQLException {@code TR012} when two rows name different tenants (nothing runs)
+     */
+    int batchRoutingRow(List<String> sqls, List<IntFunction<Object>> params) throws SQLException {
+        if (tenant() != null || inference == TenantInference.NONE || sqls.size() < 2) {
+            return 0;
+        }
+        int row = -1;
+        String named = null;
+        for (int i = 0; i < sqls.size(); i++) {
+            String t = inference.decide(sqls.get(i), params.get(i)).tenant();
+            if (t == null) {
+                continue;
+            }
+            if (named == null) {
+                named = t;
+                row = i;
+            } else if (!named.equals(t)) {
+                throw TenantRouteSqlState.MULTIPLE_TENANTS.exception("the batch names several tenants ('" + named
+                        + "' in row " + (row + 1) + ", '" + t + "' in row " + (i + 1) + "); a batch runs on one"
+                        + " tenant's database: split it per tenant");
+            }
+        }
+        return Math.max(row, 0);
+    }
+
+    /** @return true while statements must stay on the held physical connection (open transaction or results) */
+    private boolean holdsTransaction() {
+        return physical != null && (!autoCommit || openResults > 0);
     }
 
     @Override
@@ -248,6 +303,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
                 if (!Objects.equals(t, physicalTenant)) {
                     requireSameTarget(t);
                 }
+                if (pinnedTenant == null) {
+                    pinnedTenant = t;
+                }
                 return physical;
             }
             release();
@@ -267,6 +325,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         }
         physical = c;
         physicalTenant = t;
+        pinnedTenant = t;
         physicalRoute = r;
         statementsInTx = 0;
         keepUntilNext = false;
@@ -339,6 +398,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         }
         physical = null;
         physicalTenant = null;
+        pinnedTenant = null;
         openResults = 0;
         generation++;
         keepUntilNext = false;

@@ -145,10 +145,15 @@ class LogicalPreparedStatement extends RecordingPreparedStatementSetters impleme
             return new long[0];
         }
         List<Map<Integer, Binder>> rows = new ArrayList<>(batches);
-        Map<Integer, Object> first = batchValues.get(0);
+        List<IntFunction<Object>> rowValues = new ArrayList<>(batchValues.size());
+        for (Map<Integer, Object> v : batchValues) {
+            rowValues.add(i -> v.get(i + 1));
+        }
         batches.clear();
         batchValues.clear();
-        long[] r = conn.run(sql, i -> first.get(i + 1), c -> {
+        IntFunction<Object> routeBy = rowValues.get(conn.batchRoutingRow(
+                java.util.Collections.nCopies(rowValues.size(), sql), rowValues));
+        long[] r = conn.run(sql, routeBy, c -> {
             PreparedStatement ps = (PreparedStatement) physicalFor(c);
             ps.clearBatch();
             for (Map<Integer, Binder> row : rows) {

@@ -262,7 +262,8 @@ class LogicalStatement extends JdbcWrapper implements Statement {
         }
         List<String> sqls = new ArrayList<>(batch);
         batch.clear();
-        long[] r = conn.run(sqls.get(0), null, c -> {
+        int routeBy = conn.batchRoutingRow(sqls, java.util.Collections.nCopies(sqls.size(), null));
+        long[] r = conn.run(sqls.get(routeBy), null, c -> {
             Statement s = physicalFor(c);
             s.clearBatch();
             for (String q : sqls) {

@@ -11,6 +11,8 @@ interface Metrics {
     String ROUTE_LOOKUPS = "tenantroute.route.lookups";
     /** Counter: route changes the driver saw (map listener). */
     String ROUTE_CHANGES = "tenantroute.route.changes";
+    /** Counter: statements that named no tenant (nor had one from any source) and ran on shared, or were unparsable. */
+    String INFERENCE_FALLBACKS = "tenantroute.inference.fallbacks";
     /** Timer: time statements waited for a frozen tenant. */
     String FROZEN_WAIT = "tenantroute.frozen.wait";
 
@@ -26,6 +28,9 @@ interface Metrics {
     }
 
     default void frozenWait(long nanos) {
+    }
+
+    default void inferenceFallback() {
     }
 
     /** @return a HikariCP {@code MetricsTrackerFactory}, or null */

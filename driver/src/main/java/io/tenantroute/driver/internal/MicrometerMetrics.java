@@ -14,11 +14,15 @@ final class MicrometerMetrics implements Metrics {
     private final Counter lookups;
     private final Counter changes;
     private final Timer frozen;
+    private final Counter fallbacks;
 
     private MicrometerMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.lookups = Counter.builder(ROUTE_LOOKUPS).description("tenant map lookups to route a transaction").register(registry);
         this.changes = Counter.builder(ROUTE_CHANGES).description("route changes seen").register(registry);
+        this.fallbacks = Counter.builder(INFERENCE_FALLBACKS)
+                .description("statements that named no tenant and ran on shared (routing audit), or could not be parsed")
+                .register(registry);
         this.frozen = Timer.builder(FROZEN_WAIT).description("time statements waited for a frozen tenant").register(registry);
     }
 
@@ -45,6 +49,11 @@ final class MicrometerMetrics implements Metrics {
     @Override
     public void frozenWait(long nanos) {
         frozen.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void inferenceFallback() {
+        fallbacks.increment();
     }
 
     @Override

@@ -1,0 +1,189 @@
+package io.tenantroute.driver.sql;
+
+import io.tenantroute.config.TenantRouteSqlState;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the tenant of a statement when the connection has none from any other source (context, client info,
+ * {@code SET}, default): the statement's own tenant, else the transaction's pinned tenant, else its comment hint,
+ * else the policy:
+ * <ul>
+ *   <li>{@link Mode#LENIENT} (default): run on {@code shared}; statements on tenant-owned tables (and unparsed
+ *       ones) are recorded in the {@link FallbackAudit};</li>
+ *   <li>{@link Mode#STRICT}: a statement on a tenant-owned table fails with {@code TR007}; statements on global
+ *       tables only (or none) still run on {@code shared}. Unparsed statements never fail: they fall back as in
+ *       lenient mode and are audited.</li>
+ * </ul>
+ * Owned tables are read from the shared database's catalog ({@link TenantOwnedTables}) once, and again (at most
+ * every 10 s) when a statement names a table the last read did not list; tables absent from the catalog (other
+ * schemas, temporary tables) count as global. Free of JDBC wrapper code. Thread-safe.
+ */
+public final class RoutingPolicy {
+    /** The {@code tenantroute.routing-policy} values. */
+    public enum Mode {
+        /** Statements naming no tenant run on shared, audited. */
+        LENIENT,
+        /** Statements on tenant-owned tables naming no tenant fail with TR007. */
+        STRICT;
+
+        /**
+         * @param value {@code lenient} or {@code strict}, any case; null means lenient
+         * @return the mode
+         * @throws IllegalArgumentException for any other value
+         */
+        public static Mode of(String value) {
+            if (value == null) {
+                return LENIENT;
+            }
+            switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "lenient":
+                    return LENIENT;
+                case "strict":
+                    return STRICT;
+                default:
+                    throw new IllegalArgumentException("tenantroute.routing-policy must be lenient or strict, was '"
+                            + value + "'");
+            }
+        }
+    }
+
+    /** Reads the catalog: until it succeeds once, then again when a statement names a table it did not list. */
+    @FunctionalInterface
+    public interface OwnedTablesLoader {
+        /**
+         * @return the catalog snapshot
+         * @throws SQLException when the catalog cannot be read
+         */
+        TenantOwnedTables load() throws SQLException;
+    }
+
+    /** A statement naming a table the catalog did not list re-reads it at most this often, in nanoseconds. */
+    static final long RELOAD_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingPolicy.class);
+
+    private final Mode mode;
+    private final OwnedTablesLoader loader;
+    private final FallbackAudit audit;
+    private final long reloadIntervalNanos;
+    private volatile TenantOwnedTables catalog;
+    private volatile long loadedAtNanos;
+    private long failedAtNanos;
+
+    /**
+     * @param mode the policy
+     * @param loader reads the owned tables (from the shared database), at most until the first success
+     * @param audit records fallbacks
+     */
+    public RoutingPolicy(Mode mode, OwnedTablesLoader loader, FallbackAudit audit) {
+        this(mode, loader, audit, RELOAD_INTERVAL_NANOS);
+    }
+
+    RoutingPolicy(Mode mode, OwnedTablesLoader loader, FallbackAudit audit, long reloadIntervalNanos) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.reloadIntervalNanos = reloadIntervalNanos;
+    }
+
+    /**
+     * @param sql the statement text (for the audit)
+     * @param decision the inference's decision for this execution
+     * @param pinnedTenant the tenant the current transaction is pinned to, or null
+     * @return the tenant to route to, or null for {@code shared}
+     * @throws SQLException {@code TR007} (non-transient) in strict mode for a statement on a tenant-owned table
+     *     that names no tenant; the message names the tables. May block once to read the catalog.
+     */
+    public String tenantFor(String sql, RoutingDecision decision, String pinnedTenant) throws SQLException {
+        if (decision.statementTenant() != null) {
+            return decision.statementTenant();
+        }
+        if (pinnedTenant != null) {
+            return pinnedTenant;
+        }
+        if (decision.hintTenant() != null) {
+            return decision.hintTenant();
+        }
+        if (!decision.parsed()) {
+            audit.record(sql, decision, FallbackAudit.Reason.UNPARSED);
+            return null;
+        }
+        if (decision.tables().isEmpty()) {
+            return null;
+        }
+        Set<String> ownedTouched = ownedAmong(decision.tables());
+        if (ownedTouched.isEmpty()) {
+            return null; // global tables only: shared is their home
+        }
+        if (mode == Mode.STRICT) {
+            throw TenantRouteSqlState.TENANT_REQUIRED.exception("The statement reads or writes tenant-owned table(s) "
+                    + ownedTouched + " but names no tenant (routing policy strict): set the connection's tenant,"
+                    + " filter on the tenant column, or add a /* tenant=... */ hint");
+        }
+        audit.record(sql, decision, FallbackAudit.Reason.NO_TENANT);
+        return null;
+    }
+
+    /** @return the policy mode */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return the audit recording fallbacks */
+    public FallbackAudit audit() {
+        return audit;
+    }
+
+    /**
+     * Reads the catalog now unless it is known already (e.g. when the first connection opens, so that a later
+     * statement rarely waits for a catalog connection while its transaction holds one). Blocks for the read.
+     *
+     * @return true when the owned tables are known; false when the read failed (logged; retried at next need)
+     */
+    public boolean loadOwnedTables() {
+        return catalog != null || reload();
+    }
+
+    private synchronized boolean reload() {
+        if (catalog == null && failedAtNanos != 0 && System.nanoTime() - failedAtNanos < reloadIntervalNanos) {
+            return false; // failed a moment ago: do not hammer the database (nor the log) per statement
+        }
+        try {
+            TenantOwnedTables c = loader.load();
+            loadedAtNanos = System.nanoTime();
+            catalog = c;
+            LOG.debug("Tenant-owned tables read from the catalog: {}", c);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            failedAtNanos = System.nanoTime();
+            LOG.warn("Cannot read the tenant-owned tables from the shared database's catalog ({}); treating"
+                    + " every table as tenant-owned until it can be read", e.toString());
+            return false;
+        }
+    }
+
+    private Set<String> ownedAmong(Set<String> tables) {
+        if (!loadOwnedTables()) {
+            return Collections.unmodifiableSet(new TreeSet<>(tables));
+        }
+        TenantOwnedTables c = catalog;
+        if (!c.tables().containsAll(tables) && System.nanoTime() - loadedAtNanos >= reloadIntervalNanos) {
+            reload(); // a table created since the last read (e.g. by the app's migrations after it started)
+            c = catalog;
+        }
+        Set<String> touched = new TreeSet<>();
+        for (String t : tables) {
+            if (c.owned().contains(t)) {
+                touched.add(t);
+            }
+        }
+        return touched;
+    }
+}
