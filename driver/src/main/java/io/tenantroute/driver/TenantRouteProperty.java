@@ -37,6 +37,10 @@ public enum TenantRouteProperty {
     /** Maximum size of each per-target connection pool. */
     POOL_SIZE("tenantroute.pool-size", "10",
             "Maximum number of physical connections of each per-target pool (one set of pools per JVM, keyed by target and credentials)."),
+    /** How long borrowing a physical connection may take, in milliseconds. */
+    CONNECT_TIMEOUT_MS("tenantroute.connect-timeout-ms", "30000",
+            "How long a statement waits for a physical connection from a target's pool (HikariCP connectionTimeout), in "
+                    + "milliseconds, at least 250; then the vendor's connection error is thrown, naming the target."),
     /** Routing policy of SQL tenant inference. */
     ROUTING_POLICY("tenantroute.routing-policy", "lenient",
             "What to do with a statement that names no tenant and has none from any other source: `lenient` runs it on `shared`, "

@@ -1,7 +1,6 @@
 package io.tenantroute.driver.internal;
 
 import io.tenantroute.config.TenantIds;
-import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.driver.TenantRouteProperty;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ final class DriverConfig {
     final long mapRefreshMs;
     final long frozenWaitMs;
     final int poolSize;
+    final long connectTimeoutMs;
     final String routingPolicy;
     final String inference;
     final boolean metrics;
@@ -42,6 +42,7 @@ final class DriverConfig {
         this.mapRefreshMs = number(ours, TenantRouteProperty.MAP_REFRESH_MS, 0, Long.MAX_VALUE);
         this.frozenWaitMs = number(ours, TenantRouteProperty.FROZEN_WAIT_MS, 0, Long.MAX_VALUE);
         this.poolSize = (int) number(ours, TenantRouteProperty.POOL_SIZE, 1, 10_000);
+        this.connectTimeoutMs = number(ours, TenantRouteProperty.CONNECT_TIMEOUT_MS, 250, Long.MAX_VALUE);
         this.routingPolicy = choice(ours, TenantRouteProperty.ROUTING_POLICY);
         this.inference = TenantRouteProperty.INFERENCE.get(ours);
         this.metrics = Boolean.parseBoolean(choice(ours, TenantRouteProperty.METRICS));
@@ -101,12 +102,13 @@ final class DriverConfig {
         return new DriverConfig(vendorUrl.toString(), vendor, ours);
     }
 
-    /** @return the key of the tenant map this connection uses: map file or control URL (+ user) */
+    /** @return the key of the tenant map this connection uses: map file or control URL, and the refresh interval */
     String mapKey() {
-        if (mapFile != null) {
-            return "file:" + mapFile + "|" + mapRefreshMs;
-        }
-        return "jdbc:" + controlUrlOrDefault() + "|" + user + "|" + mapRefreshMs;
+        return mapKey(mapFile != null ? "file:" + mapFile : controlUrlOrDefault(), mapRefreshMs);
+    }
+
+    static String mapKey(String source, long refreshMs) {
+        return source + "|" + refreshMs;
     }
 
     String controlUrlOrDefault() {
@@ -156,8 +158,4 @@ final class DriverConfig {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    @SuppressWarnings("unused")
-    private static SQLException state(TenantRouteSqlState s, String msg) {
-        return s.exception(msg);
-    }
 }

@@ -44,11 +44,11 @@ public final class TenantMaps {
     }
 
     /**
-     * Uses {@code map} for every connection whose map source is {@code controlUrl} (a test seam: a map can be
-     * given before it is ever opened).
+     * Uses {@code map} for every connection whose control URL (vendor URL, {@code tenantroute.*} parameters removed)
+     * is {@code controlUrl} and whose {@code tenantroute.map-refresh-ms} is {@code mapRefreshMs}. A test seam.
      */
-    public static void install(String controlUrl, String user, long mapRefreshMs, TenantMap map) {
-        MAPS.put("jdbc:" + controlUrl + "|" + user + "|" + mapRefreshMs, map);
+    public static void install(String controlUrl, long mapRefreshMs, TenantMap map) {
+        MAPS.put(DriverConfig.mapKey(controlUrl, mapRefreshMs), map);
     }
 
     /** Forgets (and closes) every map; connections opened later open their maps again. For tests. */
