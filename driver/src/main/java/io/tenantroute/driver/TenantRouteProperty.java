@@ -23,6 +23,10 @@ public enum TenantRouteProperty {
     CONTROL_URL("tenantroute.control-url", null,
             "Vendor JDBC URL of the database holding the tenant map's control tables. Default: the driver URL's own database, "
                     + "with the connection's user and password."),
+    /** The schema (PostgreSQL) / database (MySQL) of the control tables. */
+    CONTROL_SCHEMA("tenantroute.control-schema", "tenantroute",
+            "Schema (PostgreSQL) or database (MySQL/MariaDB) of the control tables in the control database, `[a-z0-9_]`, "
+                    + "1 to 63 characters; several tenant maps can share one server under different names."),
     /** A read-only YAML tenant map instead of control tables. */
     MAP_FILE("tenantroute.map-file", null,
             "Path of a read-only YAML tenant map; when set, the control tables are not used."),

@@ -21,6 +21,7 @@ final class DriverConfig {
     final String password;
     final String tenant;
     final String controlUrl;
+    final String controlSchema;
     final String mapFile;
     final long mapRefreshMs;
     final long frozenWaitMs;
@@ -38,6 +39,7 @@ final class DriverConfig {
         String t = TenantRouteProperty.TENANT.get(ours);
         this.tenant = t == null || t.isEmpty() ? null : TenantIds.requireValid(t);
         this.controlUrl = emptyToNull(TenantRouteProperty.CONTROL_URL.get(ours));
+        this.controlSchema = TenantRouteProperty.CONTROL_SCHEMA.get(ours).trim();
         this.mapFile = emptyToNull(TenantRouteProperty.MAP_FILE.get(ours));
         this.mapRefreshMs = number(ours, TenantRouteProperty.MAP_REFRESH_MS, 0, Long.MAX_VALUE);
         this.frozenWaitMs = number(ours, TenantRouteProperty.FROZEN_WAIT_MS, 0, Long.MAX_VALUE);
@@ -104,7 +106,7 @@ final class DriverConfig {
 
     /** @return the key of the tenant map this connection uses: map file or control URL, and the refresh interval */
     String mapKey() {
-        return mapKey(mapFile != null ? "file:" + mapFile : controlUrlOrDefault(), mapRefreshMs);
+        return mapKey(mapFile != null ? "file:" + mapFile : controlUrlOrDefault() + "|" + controlSchema, mapRefreshMs);
     }
 
     static String mapKey(String source, long refreshMs) {
