@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 public final class TenantMaps {
     private static final int MAX_CACHED_TENANTS = 100_000;
     private static final ConcurrentHashMap<String, TenantMap> MAPS = new ConcurrentHashMap<>();
-    private static volatile Consumer<TenantMap> onOpen = m -> { };
 
     private TenantMaps() {
     }
@@ -33,15 +32,10 @@ public final class TenantMaps {
             m = MAPS.get(key);
             if (m == null) {
                 m = open(cfg);
-                onOpen.accept(m);
                 MAPS.put(key, m);
             }
             return m;
         }
-    }
-
-    static void onOpen(Consumer<TenantMap> listener) {
-        onOpen = listener;
     }
 
     /**
