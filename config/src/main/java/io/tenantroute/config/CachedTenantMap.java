@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class CachedTenantMap implements TenantMap {
     private static final Logger LOG = LoggerFactory.getLogger(CachedTenantMap.class);
 
+    /**
+     * A polling interval that keeps a change's arrival well under one second on stores without push
+     * (MySQL control tables, YAML files): {@value} ms.
+     */
+    public static final long DEFAULT_POLL_INTERVAL_MS = 250;
+
     private final TenantMapStore store;
     private final long pollIntervalMs;
     private final Cache<String, Route> routes;
@@ -256,9 +262,11 @@ public final class CachedTenantMap implements TenantMap {
             long applied = storeVersion;
             for (Route r : changed) {
                 applied = Math.max(applied, r.version());
-                // Only tenants in the cache: others are read fresh on their next miss. computeIfPresent waits
-                // for a load of the same tenant in flight, so a load that read the old route cannot win.
-                routes.asMap().computeIfPresent(r.tenant(), (k, old) -> r);
+                // Only tenants in the cache: others are read fresh on their next miss. compute (unlike
+                // Caffeine's computeIfPresent, which skips a key whose load is in flight) waits for a load of
+                // the same tenant, so a load that read the route before this change cannot overwrite it. A
+                // cached route newer than this change (a miss that read the store after our read) is kept.
+                routes.asMap().compute(r.tenant(), (k, old) -> old == null || old.version() > r.version() ? old : r);
             }
             version = applied;
             LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());

@@ -244,8 +244,20 @@ public final class JdbcTenantMapStore implements TenantMapStore {
                 }
             }
             if (users > 0) {
+                List<String> some = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM " + table("routes")
+                        + " WHERE target = ? ORDER BY tenant_id")) {
+                    ps.setMaxRows(3);
+                    ps.setString(1, name);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            some.add("'" + rs.getString(1) + "'");
+                        }
+                    }
+                }
                 throw TenantRouteSqlState.MAP_REJECTED.exception("target '" + name + "' is still used by " + users
-                        + (users == 1 ? " tenant" : " tenants") + ": move them first (tenantroute tenant set <id> --target …)");
+                        + (users == 1 ? " tenant" : " tenants") + " (" + String.join(", ", some) + (users > some.size() ? ", …" : "")
+                        + "): move them first (tenantroute tenant set <id> --target …)");
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table("targets") + " WHERE name = ?")) {
                 ps.setString(1, name);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *     user: app               # optional
  *     password: "env:EU1_PASSWORD"   # optional; a reference env:NAME or file:/path, never the password
  * routes:                     # optional; tenants without a route live on "shared"
- *   - tenant: acme            # any text; quote ids that YAML would read otherwise ("007", "yes", "1e3")
+ *   - tenant: acme            # any text, taken as written (007 stays "007", yes stays "yes")
  *     target: eu1             # a target above, or shared
  *     schema: acme            # optional: schema (PostgreSQL) / database (MySQL) on the target
  *     state: active           # optional: active (default), suspended or frozen

@@ -170,6 +170,7 @@ class JdbcTenantMapStoreTest {
             SQLException e = assertThrows(SQLException.class, () -> store.removeTarget("eu1"));
             assertEquals("TR009", e.getSQLState());
             assertTrue(e.getMessage().contains("eu1") && e.getMessage().contains("2 tenants"), e.getMessage());
+            assertTrue(e.getMessage().contains("'acme'") && e.getMessage().contains("'globex'"), "names them: " + e.getMessage());
             assertEquals(before, store.version());
             assertTrue(store.target("eu1").isPresent());
 
@@ -326,21 +327,6 @@ class JdbcTenantMapStoreTest {
             try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
                 assertEquals(0, store.version());
             }
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void unreachableControlDatabase_isTr010_withoutThePassword(Engine engine) throws Exception {
-        String url = engine == Engine.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/app?user=app&password=hunter2"
-                : "jdbc:mysql://127.0.0.1:1/app?user=app&password=hunter2";
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("password", "hunter3");
-        try (JdbcTenantMapStore store = TenantMapStores.open(url, p)) {
-            SQLException e = assertThrows(SQLException.class, store::version);
-            assertEquals("TR010", e.getSQLState());
-            assertFalse(e.getMessage().contains("hunter"), e.getMessage());
-            assertFalse(store.toString().contains("hunter"));
         }
     }
 }

@@ -79,6 +79,36 @@ class NoSecretsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void logLines_ofAStoreAndMapWhoseDatabaseIsDown_neverShowThePassword(Engine engine) throws Exception {
+        String url = (engine == Engine.POSTGRESQL ? "jdbc:postgresql" : "jdbc:mysql") + "://127.0.0.1:1/app?user=app&password=" + URL_SECRET;
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("password", FILE_SECRET);
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        // slf4j-simple (the test binding) writes every log line to the current System.err.
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (JdbcTenantMapStore store = TenantMapStores.open(url, p)) {
+            SQLException down = assertThrows(SQLException.class, () -> store.putTarget(new Target("eu1", url, null, PasswordRef.NONE, 0)));
+            assertEquals("TR010", down.getSQLState(), "an unreachable control database is TR010");
+            assertClean(down);
+            SQLException mapDown = assertThrows(SQLException.class, () -> CachedTenantMap.open(store, 100, 10));
+            assertEquals("TR010", mapDown.getSQLState());
+            assertClean(mapDown);
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+            try (AutoCloseable w = store.watch(seen::set, 100)) {
+                Converge.until(() -> captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains("tenant map"),
+                        "the failing watch logs a warning");
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        original.print(log);
+        assertClean(log);
+    }
+
     @Test
     void yamlStore_refusesALiteralPassword_withoutRepeatingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("t.yaml"),

@@ -139,6 +139,19 @@ class YamlTenantMapStoreTest {
     }
 
     @Test
+    void unquotedScalarIds_keepTheirTextAsWritten() throws Exception {
+        try (YamlTenantMapStore store = TenantMapStores.openYaml(write(String.join("\n",
+                "routes:",
+                "  - {tenant: 007, target: shared, schema: a}",
+                "  - {tenant: yes, target: shared, schema: b}",
+                "  - {tenant: 1e3, target: shared, schema: c}",
+                "  - {tenant: 0x1F, target: shared, schema: d}",
+                "")))) {
+            assertEquals(List.of("007", "0x1F", "1e3", "yes"), store.routes().stream().map(Route::tenant).collect(Collectors.toList()));
+        }
+    }
+
+    @Test
     void emptyFile_isAnEmptyMap() throws Exception {
         try (YamlTenantMapStore store = TenantMapStores.openYaml(write(""))) {
             assertEquals(List.of(), store.routes());

@@ -39,7 +39,21 @@ public final class FlywayMigrations {
      * @throws SQLException when a migration fails; SQLState of the database error, or {@code TR010}
      */
     public static int migrate(Connection connection, Vendor vendor, String schema) throws SQLException {
-        ClassLoader loader = FlywayMigrations.class.getClassLoader();
+        return migrate(connection, vendor, schema, FlywayMigrations.class.getClassLoader());
+    }
+
+    /**
+     * As {@link #migrate(Connection, Vendor, String)}, finding migrations through another class loader
+     * (tests: a class path with or without the migrator's migrations).
+     *
+     * @param connection an open connection; left open
+     * @param vendor the connection's vendor
+     * @param schema the control schema, created when missing
+     * @param loader where the migration scripts are looked up
+     * @return how many migrations ran
+     * @throws SQLException as {@link #migrate(Connection, Vendor, String)}
+     */
+    public static int migrate(Connection connection, Vendor vendor, String schema, ClassLoader loader) throws SQLException {
         try {
             MigrateResult result = Flyway.configure(loader)
                     .dataSource(new NonClosingDataSource(connection))

@@ -46,6 +46,8 @@ public final class PgNotifyWatcher implements AutoCloseable {
      * @param url the control database's pgjdbc URL
      * @param props connection properties (user, password)
      * @param schema the control schema
+     * @param onChange told the version whenever it differs from the last one reported (the first read too)
+     * @param pollIntervalMs the longest wait for a notification before reading the version anyway, ms
      * @param what a description for logs and the thread name, without credentials
      */
     public PgNotifyWatcher(String url, Properties props, String schema, LongConsumer onChange, long pollIntervalMs, String what) {

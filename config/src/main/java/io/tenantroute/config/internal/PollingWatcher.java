@@ -15,7 +15,10 @@ public final class PollingWatcher implements AutoCloseable {
     /** Where the version comes from; may block on I/O. */
     @FunctionalInterface
     public interface VersionSource {
-        /** @return the current version */
+        /**
+         * @return the current version
+         * @throws Exception when it cannot be read (logged; retried at the next interval)
+         */
         long read() throws Exception;
     }
 
@@ -30,6 +33,9 @@ public final class PollingWatcher implements AutoCloseable {
      * Starts watching at once.
      *
      * @param what what is watched, for thread name and log lines (no credentials)
+     * @param source reads the version
+     * @param onChange told the version whenever it differs from the last one reported
+     * @param intervalMs pause between reads, ms
      */
     public PollingWatcher(String what, VersionSource source, LongConsumer onChange, long intervalMs) {
         this.source = source;

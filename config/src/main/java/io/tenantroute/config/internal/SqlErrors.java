@@ -36,7 +36,10 @@ public final class SqlErrors {
         return new SQLException(what + ": " + Target.maskUrl(e.getMessage()), state, e.getErrorCode(), e);
     }
 
-    /** @return true for "table/schema/database does not exist" on PostgreSQL or MySQL/MariaDB */
+    /**
+     * @param e an error of the control database
+     * @return true for "table/schema/database does not exist" on PostgreSQL or MySQL/MariaDB
+     */
     public static boolean isMissingTable(SQLException e) {
         String state = e.getSQLState();
         return "42P01".equals(state)      // PostgreSQL undefined_table
@@ -46,7 +49,10 @@ public final class SqlErrors {
                 || e.getErrorCode() == 1049; // MySQL ER_BAD_DB_ERROR: unknown database
     }
 
-    /** @return true when the connection to the database failed or broke */
+    /**
+     * @param e an error of the control database
+     * @return true when the connection to the database failed or broke
+     */
     public static boolean isConnectionFailure(SQLException e) {
         String state = e.getSQLState();
         return (state != null && state.startsWith("08"))
