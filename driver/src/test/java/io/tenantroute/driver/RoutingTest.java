@@ -453,4 +453,20 @@ class RoutingTest {
             assertEquals(List.of("a"), f.whereIs("via-datasource"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void hikariWithOnlyTheJdbcUrl_findsTheDriver_likeSpringBootDefaults(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            f.map.route("acme", "b");
+            HikariConfig hc = new HikariConfig(); // spring.datasource.url only: no driver class name
+            hc.setJdbcUrl(f.shared.tenantRouteUrl() + "&tenantroute.pool-size=2&tenantroute.tenant=acme");
+            hc.setMaximumPoolSize(1);
+            try (HikariDataSource app = new HikariDataSource(hc); Connection c = app.getConnection()) {
+                Fixture.insert(c, "acme", "spring-style");
+                assertTrue(c.isWrapperFor(TenantRouteConnection.class));
+            }
+            assertEquals(List.of("b"), f.whereIs("spring-style"));
+        }
+    }
 }
