@@ -469,4 +469,41 @@ class RoutingTest {
             assertEquals(List.of("b"), f.whereIs("spring-style"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void changedTargetDefinition_nextTransactionUsesTheNewDefinition(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect(); var scope = TenantContext.use("acme")) {
+            f.map.route("acme", "a");
+            Fixture.insert(c, "acme", "old-definition");
+            f.map.target("a", f.b.url()); // target a now points at database b (new version): a new pool replaces the old
+            Fixture.insert(c, "acme", "new-definition");
+            assertEquals("a", c.unwrap(TenantRouteConnection.class).lastTarget());
+            assertEquals(List.of("a"), f.whereIs("old-definition"));
+            assertEquals(List.of("b"), f.whereIs("new-definition"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void yamlMapFile_routesTenants(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            java.nio.file.Path yaml = java.nio.file.Files.createTempFile("tenantroute-map", ".yaml");
+            try {
+                java.nio.file.Files.writeString(yaml, "targets:\n  - name: a\n    url: \"" + f.a.url() + "\"\n"
+                        + "routes:\n  - tenant: acme\n    target: a\n  - tenant: gone\n    target: a\n    state: suspended\n");
+                Properties p = new Properties();
+                p.setProperty("tenantroute.map-file", yaml.toString());
+                try (Connection c = f.connect(p); Statement s = c.createStatement()) {
+                    s.execute("SET tenantroute.tenant = 'acme'");
+                    s.executeUpdate("INSERT INTO t VALUES ('acme', 'from-yaml')");
+                    s.execute("SET tenantroute.tenant = 'gone'");
+                    assertEquals("TR001", assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO t VALUES ('gone', 'x')")).getSQLState());
+                }
+                assertEquals(List.of("a"), f.whereIs("from-yaml"));
+            } finally {
+                java.nio.file.Files.deleteIfExists(yaml);
+            }
+        }
+    }
 }
