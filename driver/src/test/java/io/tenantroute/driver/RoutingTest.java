@@ -506,4 +506,58 @@ class RoutingTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void callableStatement_runsOnTheTenantsTarget_andReadsOutParameters(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect(); var scope = TenantContext.use("acme")) {
+            f.b.execute(engine == Engine.POSTGRESQL
+                    ? "CREATE FUNCTION shout(s text) RETURNS text LANGUAGE sql AS 'SELECT upper(s) || ''@b'''"
+                    : "CREATE FUNCTION shout(s VARCHAR(50)) RETURNS VARCHAR(60) DETERMINISTIC RETURN CONCAT(UPPER(s), '@b')");
+            f.map.route("acme", "b");
+            try (java.sql.CallableStatement cs = c.prepareCall("{? = call shout(?)}")) {
+                cs.registerOutParameter(1, java.sql.Types.VARCHAR);
+                cs.setString(2, "hello");
+                cs.execute();
+                assertEquals("HELLO@b", cs.getString(1));
+                cs.setString(2, "again"); // re-executes on a new physical connection: registration replayed
+                cs.execute();
+                assertEquals("AGAIN@b", cs.getString(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void transactionOnOneTarget_refusesATenantOfAnotherTarget_withTR004(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect()) {
+            f.map.route("acme", "a");
+            f.map.route("acme-too", "a");
+            f.map.route("beta", "b");
+            c.setAutoCommit(false);
+            TenantContext.run("acme", () -> attempt(() -> Fixture.insert(c, "acme", "tx-acme")));
+            TenantContext.run("acme-too", () -> attempt(() -> Fixture.insert(c, "acme-too", "tx-same-target")));
+            try (var scope = TenantContext.use("beta")) {
+                SQLException e = assertThrows(SQLException.class, () -> Fixture.insert(c, "beta", "tx-beta"));
+                assertEquals("TR004", e.getSQLState());
+                assertInstanceOf(SQLNonTransientException.class, e);
+            }
+            c.commit();
+            assertEquals(List.of("a"), f.whereIs("tx-acme"));
+            assertEquals(List.of("a"), f.whereIs("tx-same-target"));
+            assertEquals(List.of(), f.whereIs("tx-beta"));
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private static void attempt(SqlWork work) {
+        try {
+            work.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
