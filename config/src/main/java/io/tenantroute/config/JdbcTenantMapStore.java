@@ -53,8 +53,11 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     private final String description;
     private final List<AutoCloseable> watches = new ArrayList<>();
     private volatile boolean closed;
+    private final boolean emptyUntilInit;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedUninitialized = new java.util.concurrent.atomic.AtomicBoolean();
 
-    JdbcTenantMapStore(String url, Properties props, Vendor vendor, String schema) {
+    JdbcTenantMapStore(String url, Properties props, Vendor vendor, String schema, boolean emptyUntilInit) {
+        this.emptyUntilInit = emptyUntilInit;
         this.url = url;
         this.props = props;
         this.vendor = vendor;
@@ -86,6 +89,20 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         return vendor == Vendor.POSTGRESQL;
     }
 
+    /**
+     * With {@link TenantMapStores#EMPTY_UNTIL_INIT}: true when {@code e} says the control tables do not exist
+     * yet, so that a read answers "empty map". Logs that once (and again after the tables appeared and vanished).
+     */
+    private boolean readsAsEmpty(SQLException e) {
+        if (!emptyUntilInit || !SqlErrors.isMissingTable(e)) {
+            return false;
+        }
+        if (warnedUninitialized.compareAndSet(false, true)) {
+            LOG.warn("tenant map {}: no control tables yet; every tenant routes to shared until `tenantroute init`", description);
+        }
+        return true;
+    }
+
     private String table(String name) {
         return schema + "." + name;
     }
@@ -104,8 +121,13 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     @Override
     public long version() throws SQLException {
         try (Connection c = connection()) {
-            return readVersion(c, false);
+            long v = readVersion(c, false);
+            warnedUninitialized.set(false);
+            return v;
         } catch (SQLException e) {
+            if (readsAsEmpty(e)) {
+                return 0L;
+            }
             throw SqlErrors.translate(e, schema, "reading the map version");
         }
     }
@@ -122,6 +144,9 @@ public final class JdbcTenantMapStore implements TenantMapStore {
             }
             return List.copyOf(out);
         } catch (SQLException e) {
+            if (readsAsEmpty(e)) {
+                return List.of();
+            }
             throw SqlErrors.translate(e, schema, "reading the targets");
         }
     }
@@ -132,6 +157,9 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         try (Connection c = connection()) {
             return Optional.ofNullable(readTarget(c, name));
         } catch (SQLException e) {
+            if (readsAsEmpty(e)) {
+                return Optional.empty();
+            }
             throw SqlErrors.translate(e, schema, "reading target '" + name + "'");
         }
     }
@@ -153,6 +181,9 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         try (Connection c = connection()) {
             return Optional.ofNullable(readRoute(c, tenant, false));
         } catch (SQLException e) {
+            if (readsAsEmpty(e)) {
+                return Optional.empty();
+            }
             throw SqlErrors.translate(e, schema, "reading the route of tenant '" + tenant + "'");
         }
     }
@@ -177,6 +208,9 @@ public final class JdbcTenantMapStore implements TenantMapStore {
                 return List.copyOf(out);
             }
         } catch (SQLException e) {
+            if (readsAsEmpty(e)) {
+                return List.of();
+            }
             throw SqlErrors.translate(e, schema, what);
         }
     }

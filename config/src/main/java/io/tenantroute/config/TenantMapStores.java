@@ -18,6 +18,16 @@ public final class TenantMapStores {
      */
     public static final String CONTROL_SCHEMA = "tenantroute.control-schema";
 
+    /**
+     * Property for {@link #open}: {@code "true"} makes a store whose control tables do not exist yet read as an
+     * empty map (version 0, no targets, no routes: every tenant lives on {@code shared}) instead of failing with
+     * {@link TenantRouteSqlState#MAP_UNAVAILABLE}; changes still need {@code tenantroute init}. The driver sets it
+     * when the control tables live in the driver URL's own database (the default), so that swapping the URL is
+     * enough on day one, before anyone ran {@code tenantroute init}. An unreachable database is never read as
+     * empty.
+     */
+    public static final String EMPTY_UNTIL_INIT = "tenantroute.empty-until-init";
+
     private TenantMapStores() {
     }
 
@@ -45,9 +55,12 @@ public final class TenantMapStores {
         Vendor vendor = Vendor.fromUrl(url);
         Properties vendorProps = new Properties();
         String schema = ControlSchema.DEFAULT_SCHEMA;
+        boolean emptyUntilInit = false;
         if (props != null) {
             for (String key : props.stringPropertyNames()) {
-                if (key.equals(CONTROL_SCHEMA)) {
+                if (key.equals(EMPTY_UNTIL_INIT)) {
+                    emptyUntilInit = Boolean.parseBoolean(props.getProperty(key));
+                } else if (key.equals(CONTROL_SCHEMA)) {
                     schema = props.getProperty(key);
                 } else if (!key.startsWith("tenantroute.")) {
                     vendorProps.setProperty(key, props.getProperty(key));
@@ -55,7 +68,7 @@ public final class TenantMapStores {
             }
         }
         SchemaNames.requireValid(schema);
-        return new JdbcTenantMapStore(url, vendorProps, vendor, schema);
+        return new JdbcTenantMapStore(url, vendorProps, vendor, schema, emptyUntilInit);
     }
 
     /**

@@ -91,6 +91,97 @@ class ControlTablesRoutingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void dayOne_withoutControlTables_everyTenantRunsOnShared_untilInitAndARoute(Engine engine) throws Exception {
+        TestServer server = TestDatabases.server(engine);
+        try (TestDatabase shared = server.createDatabase("drvd_shared"); TestDatabase a = server.createDatabase("drvd_a")) {
+            String schema = "ctl_" + shared.name().substring(3);
+            try {
+                for (TestDatabase d : List.of(shared, a)) {
+                    d.execute("CREATE TABLE t (tenant VARCHAR(300), v VARCHAR(100))");
+                }
+                Properties p = new Properties();
+                p.setProperty("tenantroute.control-schema", schema);
+                p.setProperty("tenantroute.map-refresh-ms", "100");
+                p.setProperty("tenantroute.pool-size", "2");
+                try (Connection c = DriverManager.getConnection(shared.tenantRouteUrl(), p); Statement s = c.createStatement()) {
+                    s.execute("SET tenantroute.tenant = 'acme'");
+                    s.executeUpdate("INSERT INTO t VALUES ('acme', 'before-init')");
+                    assertEquals("shared", c.unwrap(TenantRouteConnection.class).lastTarget());
+
+                    try (Connection admin = shared.connect()) {
+                        ControlSchema.init(admin, schema);
+                    }
+                    Properties storeProps = new Properties();
+                    storeProps.setProperty(TenantMapStores.CONTROL_SCHEMA, schema);
+                    try (TenantMapStore store = TenantMapStores.open(shared.url(), storeProps)) {
+                        store.putTarget(new Target("a", a.url(), null, PasswordRef.NONE, 0));
+                        store.setRoute("acme", "a", null);
+                    }
+                    // The running driver picks the new route up by itself (watching); bounded, never timed.
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+                    while (System.nanoTime() < deadline) {
+                        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                            rs.next();
+                        }
+                        if ("a".equals(c.unwrap(TenantRouteConnection.class).lastTarget())) {
+                            break;
+                        }
+                        Thread.sleep(50);
+                    }
+                    s.executeUpdate("INSERT INTO t VALUES ('acme', 'after-init')");
+                    assertEquals("a", c.unwrap(TenantRouteConnection.class).lastTarget());
+                }
+                assertEquals(1, count(shared, "before-init"));
+                assertEquals(0, count(a, "before-init"));
+                assertEquals(1, count(a, "after-init"));
+                assertEquals(0, count(shared, "after-init"), "after the route, acme's write must not reach shared");
+            } finally {
+                TenantRouteDriver.shutdown();
+                if (engine == Engine.MYSQL) {
+                    try (Connection c = server.admin(); Statement s = c.createStatement()) {
+                        s.execute("DROP DATABASE IF EXISTS " + schema);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void explicitControlDatabaseWithoutTables_isAnError_notAnEmptyMap(Engine engine) throws Exception {
+        TestServer server = TestDatabases.server(engine);
+        try (TestDatabase shared = server.createDatabase("drve_shared"); TestDatabase control = server.createDatabase("drve_ctl")) {
+            shared.execute("CREATE TABLE t (tenant VARCHAR(300), v VARCHAR(100))");
+            Properties p = new Properties();
+            p.setProperty("tenantroute.control-url", control.url());
+            p.setProperty("tenantroute.control-schema", "ctl_" + control.name().substring(3));
+            p.setProperty("tenantroute.map-refresh-ms", "0");
+            // The error may come at connect (the map opens) or at the first statement; either way TR010, nothing runs.
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> {
+                try (Connection c = DriverManager.getConnection(shared.tenantRouteUrl(), p); Statement s = c.createStatement()) {
+                    s.execute("SET tenantroute.tenant = 'acme'");
+                    s.executeUpdate("INSERT INTO t VALUES ('acme', 'lost?')");
+                }
+            });
+            TenantRouteDriver.shutdown();
+            assertEquals("TR010", e.getSQLState(), e.toString());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("tenantroute init"), e.getMessage());
+            assertEquals(0, count(shared, "lost?"), "a statement whose route could not be read must not run anywhere");
+        }
+    }
+
+    private static int count(TestDatabase db, String v) throws SQLException {
+        try (Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM t WHERE v = ?")) {
+            ps.setString(1, v);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static List<String> whereIs(String v, TestDatabase shared, TestDatabase a, TestDatabase b) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
         String[] names = {"shared", "a", "b"};

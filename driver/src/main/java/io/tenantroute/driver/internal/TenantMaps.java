@@ -66,6 +66,10 @@ public final class TenantMaps {
             Properties p = new Properties();
             p.putAll(cfg.vendorProps);
             p.setProperty(TenantMapStores.CONTROL_SCHEMA, cfg.controlSchema);
+            // Control tables in the app's own database (the default): before `tenantroute init` the map is simply
+            // empty and every tenant lives on shared, so swapping the URL is all day one needs. A control database
+            // named explicitly must have its tables: a typo there is an error, not an empty map.
+            p.setProperty(TenantMapStores.EMPTY_UNTIL_INIT, Boolean.toString(cfg.controlUrl == null));
             store = TenantMapStores.open(cfg.controlUrlOrDefault(), p);
         }
         try {
