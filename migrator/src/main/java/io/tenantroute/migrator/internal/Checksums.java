@@ -22,6 +22,9 @@ import java.util.Map;
  * except when listing mismatches.
  */
 public final class Checksums {
+    /** Test aid: {@code -Dtenantroute.verify.debug=true} puts the canonical rows into mismatch lines (tenant data!). */
+    private static final boolean DEBUG = Boolean.getBoolean("tenantroute.verify.debug");
+
     private Checksums() {
     }
 
@@ -64,7 +67,7 @@ public final class Checksums {
                         for (int i = 0; i < keyIdx.size(); i++) {
                             k.append(i > 0 ? ", " : "").append(keyIdx.get(i) < 0 ? "?" : vals[keyIdx.get(i)]);
                         }
-                        perKey.put(k.append(']').toString(), new BigInteger(first).toString(16));
+                        perKey.put(k.append(']').toString(), new BigInteger(first).toString(16) + (DEBUG ? " " + b : ""));
                     }
                 }
             }
@@ -90,7 +93,7 @@ public final class Checksums {
             if (t == null) {
                 out.add("key=" + en.getKey() + " missing on target");
             } else if (!t.equals(en.getValue())) {
-                out.add("key=" + en.getKey() + " differs");
+                out.add("key=" + en.getKey() + " differs" + (DEBUG ? ": " + en.getValue() + " vs " + t : ""));
             }
         }
         for (String k : tgt.keySet()) {

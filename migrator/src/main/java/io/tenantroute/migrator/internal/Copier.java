@@ -132,7 +132,7 @@ public final class Copier {
             try (ResultSet r = sel.executeQuery()) {
                 while (r.next()) {
                     for (int i = 1; i <= n; i++) {
-                        ins.setObject(i, r.getObject(i));
+                        ins.setObject(i, job.read(Engine.MYSQL, r, i));
                     }
                     ins.addBatch();
                     rows++;

@@ -126,7 +126,7 @@ public final class Replayer {
                 if (r.next()) {
                     row = new Object[cols.size()];
                     for (int i = 0; i < row.length; i++) {
-                        row[i] = e == Engine.POSTGRESQL ? r.getString(i + 1) : r.getObject(i + 1);
+                        row[i] = job.read(e, r, i + 1);
                     }
                 }
             }

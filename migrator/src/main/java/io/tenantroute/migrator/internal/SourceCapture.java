@@ -292,7 +292,11 @@ public final class SourceCapture {
 
     /**
      * Waits until every transaction on the source that started before now has ended, so that every later
-     * snapshot sees the fence row just committed.
+     * snapshot sees the fence row just committed. PostgreSQL: client backends of the source database
+     * ({@code pg_stat_activity.xact_start}, needs {@code pg_read_all_stats} or superuser to see other users'
+     * sessions). MySQL: {@code innodb_trx} is server-wide, so it counts sessions whose current database is the
+     * source schema or none (an app that reaches the schema only through qualified names from another
+     * default database is not waited for — a documented limit).
      *
      * @param timeoutMs the limit, in milliseconds
      * @throws SQLException {@code TR011} on timeout (the caller rolls back)
@@ -307,13 +311,16 @@ public final class SourceCapture {
         String sql = e == Engine.POSTGRESQL
                 ? "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
                         + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz)"
-                : "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_started < CAST(? AS DATETIME(6))"
-                        + " AND trx_mysql_thread_id <> CONNECTION_ID()";
+                : "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
+                        + " WHERE t.trx_started < CAST(? AS DATETIME(6)) AND t.trx_mysql_thread_id <> CONNECTION_ID() AND (p.db = ? OR p.db IS NULL)";
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
             long n;
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, now);
+                if (e == Engine.MYSQL) {
+                    p.setString(2, schema);
+                }
                 try (ResultSet r = p.executeQuery()) {
                     r.next();
                     n = r.getLong(1);

@@ -46,4 +46,20 @@ public record TableJob(Catalog.Table def, Ownership own) {
     public String type(String column) {
         return def.column(column).type();
     }
+
+    /**
+     * Reads column {@code i} (1-based) for writing to the same engine. MySQL: as text except binary and bit
+     * types — Connector/J drops fractional seconds of temporal objects against MariaDB (it reports 5.5.5-…),
+     * text keeps them exact.
+     */
+    public Object read(Engine e, java.sql.ResultSet r, int i) throws java.sql.SQLException {
+        if (e == Engine.POSTGRESQL) {
+            return r.getString(i);
+        }
+        String t = def.columns().get(i - 1).type().toLowerCase(java.util.Locale.ROOT);
+        if (t.contains("blob") || t.contains("binary") || t.startsWith("bit") || t.contains("geometry") || t.contains("point")) {
+            return r.getObject(i);
+        }
+        return r.getString(i);
+    }
 }
