@@ -52,19 +52,30 @@ public final class Replayer {
     }
 
     /**
-     * Replays everything pending now (one round).
+     * Replays one round: the changes visible when the round starts (changes committed later, even with a
+     * smaller id, are left for the next round). With {@code untilEmpty} it goes on until nothing is pending
+     * (the final replay, when the source is fenced for the tenant).
      *
      * @return change rows consumed
      */
-    public long round(Connection src, Connection tgt) throws SQLException {
+    public long round(Connection src, Connection tgt, boolean untilEmpty) throws SQLException {
         long total = 0;
+        long upTo = Long.MAX_VALUE;
+        if (!untilEmpty) {
+            try (PreparedStatement p = src.prepareStatement("SELECT MAX(id) FROM " + capture.changeTable());
+                 ResultSet r = p.executeQuery()) {
+                r.next();
+                upTo = r.getLong(1);
+            }
+        }
         while (true) {
             List<Long> ids = new ArrayList<>();
             Map<String, Set<String>> keys = new LinkedHashMap<>();
             try (PreparedStatement p = src.prepareStatement("SELECT id, tbl, pk FROM " + capture.changeTable()
-                    + " WHERE sch = ? AND (tenant = ? OR tenant IS NULL) ORDER BY id LIMIT " + BATCH)) {
+                    + " WHERE sch = ? AND (tenant = ? OR tenant IS NULL) AND id <= ? ORDER BY id LIMIT " + BATCH)) {
                 p.setString(1, srcSchema);
                 p.setString(2, tenant);
+                p.setLong(3, upTo);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         ids.add(r.getLong(1));
@@ -82,8 +93,15 @@ public final class Replayer {
                     if (job == null) {
                         continue; // a table outside this move
                     }
+                    List<List<String>> parsed = new ArrayList<>();
                     for (String pk : en.getValue()) {
-                        apply(src, tgt, job, JsonArray.parse(pk));
+                        List<String> k = JsonArray.parse(pk);
+                        if (!k.contains(null)) {
+                            parsed.add(k);
+                        }
+                    }
+                    if (!parsed.isEmpty()) {
+                        apply(src, tgt, job, parsed);
                     }
                 }
                 tgt.commit();
@@ -108,41 +126,89 @@ public final class Replayer {
         return e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(col) + ")" : "?";
     }
 
-    private void apply(Connection src, Connection tgt, TableJob job, List<String> key) throws SQLException {
-        List<String> keyCols = job.def().keyColumns();
-        StringBuilder where = new StringBuilder();
-        for (String k : keyCols) {
-            where.append(" AND t0.").append(e.q(k)).append(" = ").append(keyParam(job, k));
+    private String keyTuple(TableJob job, String alias) {
+        List<String> k = job.def().keyColumns();
+        if (k.size() == 1) {
+            return alias + e.q(k.get(0));
         }
-        String sel = "SELECT " + job.selectList(e, e == Engine.POSTGRESQL) + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e)) + where;
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < k.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(alias).append(e.q(k.get(i)));
+        }
+        return b.append(')').toString();
+    }
+
+    private String keyMarks(TableJob job, int n) {
+        List<String> k = job.def().keyColumns();
+        StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
+        for (int i = 0; i < k.size(); i++) {
+            one.append(i > 0 ? ", " : "").append(keyParam(job, k.get(i)));
+        }
+        if (k.size() > 1) {
+            one.append(')');
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            b.append(i > 0 ? ", " : "").append(one);
+        }
+        return b.append(')').toString();
+    }
+
+    /**
+     * Replays a set of keys of one table: one SELECT on the source for their current rows (owned by the
+     * tenant), a batch of upserts on the target, and one DELETE on the target for the requested keys that were
+     * not found. Keys are compared by the databases (bound and cast to the column types), never as Java text.
+     */
+    private void apply(Connection src, Connection tgt, TableJob job, List<List<String>> keys) throws SQLException {
+        List<String> keyCols = job.def().keyColumns();
         List<String> cols = job.columns();
-        Object[] row = null;
+        int[] keyIdx = new int[keyCols.size()];
+        for (int i = 0; i < keyIdx.length; i++) {
+            keyIdx[i] = cols.indexOf(keyCols.get(i));
+        }
+        String sel = "SELECT " + job.selectList(e, e == Engine.POSTGRESQL) + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e))
+                + " AND " + keyTuple(job, "t0.") + " IN " + keyMarks(job, keys.size());
+        List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement p = src.prepareStatement(sel)) {
-            p.setString(1, tenant);
-            for (int i = 0; i < key.size(); i++) {
-                p.setString(2 + i, key.get(i));
+            int n = 1;
+            p.setString(n++, tenant);
+            for (List<String> k : keys) {
+                for (String v : k) {
+                    p.setString(n++, v);
+                }
             }
             try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                    row = new Object[cols.size()];
+                while (r.next()) {
+                    Object[] row = new Object[cols.size()];
                     for (int i = 0; i < row.length; i++) {
                         row[i] = job.read(e, r, i + 1);
                     }
+                    rows.add(row);
                 }
             }
         }
         String tbl = e.q(tgtSchema, job.name());
-        if (row == null) {
-            StringBuilder w = new StringBuilder();
-            for (String k : keyCols) {
-                w.append(w.length() > 0 ? " AND " : "").append(e.q(k)).append(" = ").append(keyParam(job, k));
-            }
-            try (PreparedStatement p = tgt.prepareStatement("DELETE FROM " + tbl + " WHERE " + w)) {
-                for (int i = 0; i < key.size(); i++) {
-                    p.setString(1 + i, key.get(i));
+        // delete what the source no longer has (for this tenant)
+        StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(keyTuple(job, "")).append(" IN ")
+                .append(keyMarks(job, keys.size()));
+        if (!rows.isEmpty()) {
+            del.append(" AND NOT ").append(keyTuple(job, "")).append(" IN ").append(keyMarks(job, rows.size()));
+        }
+        try (PreparedStatement p = tgt.prepareStatement(del.toString())) {
+            int n = 1;
+            for (List<String> k : keys) {
+                for (String v : k) {
+                    p.setString(n++, v);
                 }
-                p.executeUpdate();
             }
+            for (Object[] row : rows) {
+                for (int i : keyIdx) {
+                    p.setObject(n++, row[i]);
+                }
+            }
+            p.executeUpdate();
+        }
+        if (rows.isEmpty()) {
             return;
         }
         StringBuilder values = new StringBuilder();
@@ -167,10 +233,13 @@ public final class Replayer {
                     + (set.length() == 0 ? e.q(keyCols.get(0)) + " = " + e.q(keyCols.get(0)) : set);
         }
         try (PreparedStatement p = tgt.prepareStatement(upsert)) {
-            for (int i = 0; i < row.length; i++) {
-                p.setObject(i + 1, row[i]);
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    p.setObject(i + 1, row[i]);
+                }
+                p.addBatch();
             }
-            p.executeUpdate();
+            p.executeBatch();
         }
     }
 }

@@ -120,7 +120,8 @@ public final class SourceCapture {
         if (!key.isEmpty()) {
             b.append("  IF s_new IS NOT NULL OR s_old IS NOT NULL").append(child ? " OR (t_new IS NULL AND t_old IS NULL)" : "").append(" THEN\n")
                     .append("    who := CASE WHEN s_old IS NOT NULL THEN t_old WHEN s_new IS NOT NULL THEN t_new END;\n")
-                    .append("    IF TG_OP <> 'INSERT' THEN INSERT INTO tenantroute.mig_changes(sch, tbl, tenant, pk) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, who, ")
+                    .append("    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ").append(pkJson(o, key, "OLD")).append(" IS DISTINCT FROM ")
+                    .append(pkJson(o, key, "NEW")).append(") THEN INSERT INTO tenantroute.mig_changes(sch, tbl, tenant, pk) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, who, ")
                     .append(pkJson(o, key, "OLD")).append("); END IF;\n")
                     .append("    IF TG_OP <> 'DELETE' THEN INSERT INTO tenantroute.mig_changes(sch, tbl, tenant, pk) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, who, ")
                     .append(pkJson(o, key, "NEW")).append("); END IF;\n")
@@ -180,7 +181,12 @@ public final class SourceCapture {
         if (!key.isEmpty()) {
             b.append("    IF s_new IS NOT NULL OR s_old IS NOT NULL").append(child ? " OR (t_new IS NULL AND t_old IS NULL)" : "").append(" THEN\n")
                     .append("      SET who = IF(s_old IS NOT NULL, t_old, IF(s_new IS NOT NULL, t_new, NULL));\n");
-            if (!op.equals("INSERT")) {
+            if (op.equals("UPDATE")) {
+                b.append("      IF NOT (").append(pkJson(o, key, "OLD")).append(" <=> ").append(pkJson(o, key, "NEW")).append(") THEN\n")
+                        .append("      INSERT INTO ").append(changeTable()).append(" (sch, tbl, tenant, pk) VALUES (")
+                        .append(sqlString(schema)).append(", ").append(sqlString(o.table())).append(", who, ").append(pkJson(o, key, "OLD")).append(");\n")
+                        .append("      END IF;\n");
+            } else if (op.equals("DELETE")) {
                 b.append("      INSERT INTO ").append(changeTable()).append(" (sch, tbl, tenant, pk) VALUES (")
                         .append(sqlString(schema)).append(", ").append(sqlString(o.table())).append(", who, ").append(pkJson(o, key, "OLD")).append(");\n");
             }
