@@ -40,7 +40,10 @@ public record Route(String tenant, String target, String schema, RouteState stat
         return version == 0L;
     }
 
-    /** @return a copy with another state (version unchanged) */
+    /**
+     * @param newState the state of the copy
+     * @return a copy with another state (version unchanged)
+     */
     public Route withState(RouteState newState) {
         return new Route(tenant, target, schema, newState, version);
     }

@@ -26,6 +26,8 @@ public interface TenantMap extends AutoCloseable {
     /**
      * @param name a target name
      * @return the target, or null when the map does not define it (callers treat {@link Target#SHARED} specially)
+     * @throws SQLException {@link TenantRouteSqlState#MAP_UNAVAILABLE} when an implementation must read the
+     *     store and cannot ({@link CachedTenantMap} never does: it holds every target in memory)
      */
     Target target(String name) throws SQLException;
 
@@ -36,6 +38,8 @@ public interface TenantMap extends AutoCloseable {
      * Reads the store now and applies every change since {@link #version()}; returns when applied.
      *
      * @return the version applied
+     * @throws SQLException {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the store cannot be read (the view
+     *     keeps what it had)
      */
     long refresh() throws SQLException;
 
@@ -45,6 +49,11 @@ public interface TenantMap extends AutoCloseable {
      */
     AutoCloseable addListener(java.util.function.Consumer<Route> listener);
 
+    /**
+     * Stops watching the store and releases this view's threads.
+     *
+     * @throws SQLException when releasing fails
+     */
     @Override
     void close() throws SQLException;
 }
