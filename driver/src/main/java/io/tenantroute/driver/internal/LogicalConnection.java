@@ -1,0 +1,885 @@
+package io.tenantroute.driver.internal;
+
+import io.tenantroute.config.Route;
+import io.tenantroute.config.Target;
+import io.tenantroute.config.TenantIds;
+import io.tenantroute.config.TenantMap;
+import io.tenantroute.config.TenantRouteSqlState;
+import io.tenantroute.driver.TenantContext;
+import io.tenantroute.driver.TenantRouteConnection;
+import io.tenantroute.driver.TenantRouteProperty;
+import io.tenantroute.driver.sql.TenantInference;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code jdbc:tenantroute:} connection. It holds no physical connection while idle: the first statement of a
+ * transaction borrows one from the pool of the tenant's current target (applying the app's session settings and
+ * the route's schema) and keeps it until commit/rollback; in autocommit it goes back after the statement, or
+ * when the statement's result sets close. So a route change takes effect at the next transaction.
+ *
+ * <p>Not thread-safe, like any JDBC connection: one thread at a time.
+ */
+public final class LogicalConnection extends JdbcWrapper implements TenantRouteConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalConnection.class);
+    /** How many times one statement follows a fence to a new route before giving up. */
+    private static final int MAX_FENCE_RETRIES = 3;
+    private static volatile Metrics metrics = Metrics.NOOP;
+    private static volatile boolean metricsChosen;
+
+    static {
+        TenantMaps.onOpen(map -> map.addListener(r -> {
+            metrics.routeChange();
+            LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
+                    r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
+        }));
+    }
+
+    private final DriverConfig cfg;
+    private final Router router;
+    private final TenantInference inference;
+    private final Engine engine;
+
+    // Session settings the app made; applied to every physical connection borrowed.
+    private boolean autoCommit = true;
+    private Integer isolation;
+    private boolean readOnly;
+    private String catalog;
+    private String schema;
+    private Integer networkTimeoutMs;
+    private Executor networkExecutor;
+    private Integer holdability;
+    private Map<String, Class<?>> typeMap;
+    private final Properties clientInfo = new Properties();
+
+    // Tenant sources of this connection (the thread's TenantContext wins over both).
+    private String clientInfoTenant;
+    private String sqlTenant;
+
+    // The physical connection while one is held.
+    private Connection physical;
+    private String physicalTenant;
+    private Route physicalRoute;
+    private int openResults;
+    private long generation;
+    private int statementsInTx;
+    private boolean keepUntilNext;
+    /** What {@link #release()} must undo that HikariCP does not (it resets schema/catalog only to configured values). */
+    private boolean resetSearchPath;
+    private String restoreCatalog;
+
+    private String lastTarget;
+    private long lastRouteVersion = -1;
+    private final Set<LogicalStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    private LogicalConnection(DriverConfig cfg, Router router, TenantInference inference) {
+        this.cfg = cfg;
+        this.router = router;
+        this.inference = inference;
+        this.engine = Engine.of(cfg.vendorUrl);
+    }
+
+    /**
+     * Opens a logical connection: opens (once per JVM) the tenant map, borrows nothing yet.
+     *
+     * @param url a {@code jdbc:tenantroute:} URL
+     * @param info connection properties, may be null
+     * @return the connection
+     * @throws SQLException {@code 08001} for invalid properties; {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the
+     *     tenant map cannot be read
+     */
+    public static LogicalConnection open(String url, Properties info) throws SQLException {
+        DriverConfig cfg = DriverConfig.parse(url, info);
+        chooseMetrics(cfg.metrics, null);
+        TenantMap map = TenantMaps.get(cfg);
+        return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), Inference.create(cfg));
+    }
+
+    /**
+     * Sets where the driver's meters go (first call wins per JVM): a Micrometer {@code MeterRegistry}, or null for
+     * {@code Metrics.globalRegistry}. Ignored when Micrometer is absent or {@code enabled} is false.
+     */
+    public static synchronized void chooseMetrics(boolean enabled, Object registry) {
+        if (!metricsChosen) {
+            metrics = Metrics.create(enabled, registry);
+            metricsChosen = true;
+        }
+    }
+
+    /** Closes every pool and tenant map of this JVM; see {@code TenantRouteDriver.shutdown()}. */
+    public static void shutdownAll() {
+        Pools.closeAll();
+        TenantMaps.closeAll();
+    }
+
+    // ---- tenant ----------------------------------------------------------------------------------------------
+
+    @Override
+    public String tenant() {
+        String t = TenantContext.current();
+        if (t != null) {
+            return t;
+        }
+        if (clientInfoTenant != null) {
+            return clientInfoTenant;
+        }
+        if (sqlTenant != null) {
+            return sqlTenant;
+        }
+        return cfg.tenant;
+    }
+
+    /** Applies an intercepted {@code SET tenantroute.tenant}: null clears. */
+    void setSqlTenant(String tenant) throws SQLException {
+        checkOpen();
+        sqlTenant = tenant == null ? null : TenantIds.requireValid(tenant);
+    }
+
+    private String effectiveTenant(String sql, IntFunction<Object> params) throws SQLException {
+        String t = tenant();
+        if (t == null && sql != null && inference != TenantInference.NONE) {
+            t = inference.tenantOf(sql, params);
+            if (t != null) {
+                TenantIds.requireValid(t);
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public String lastTarget() {
+        return lastTarget;
+    }
+
+    @Override
+    public long lastRouteVersion() {
+        return lastRouteVersion;
+    }
+
+    @Override
+    public String currentTarget() throws SQLException {
+        checkOpen();
+        return physical == null ? null : physicalRoute.target();
+    }
+
+    // ---- physical connection lifecycle -----------------------------------------------------------------------
+
+    /** Work done on the physical connection of a statement. */
+    @FunctionalInterface
+    interface PhysicalCall<T> {
+        T call(Connection physical) throws SQLException;
+    }
+
+    /**
+     * Runs one statement on the right physical connection, following a fence (TR003) to the new route when the
+     * statement is the first of its transaction; otherwise rolls back and throws the transient TR003.
+     */
+    <T> T run(String sql, IntFunction<Object> params, PhysicalCall<T> call) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            Connection c = acquire(sql, params);
+            boolean first = autoCommit || statementsInTx == 0;
+            try {
+                T r = call.call(c);
+                statementsInTx++;
+                metrics.statement(physicalRoute.target());
+                return r;
+            } catch (SQLException e) {
+                if (!TenantRouteSqlState.TENANT_FENCED.matches(e)) {
+                    if (autoCommit && openResults == 0 && !keepUntilNext) {
+                        try {
+                            release();
+                        } catch (SQLException re) {
+                            e.addSuppressed(re);
+                        }
+                    }
+                    throw e;
+                }
+                String tenant = physicalTenant;
+                String target = physicalRoute.target();
+                abandon();
+                try {
+                    router.map().refresh();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                if (!first || attempt >= MAX_FENCE_RETRIES) {
+                    throw TenantRouteSqlState.TENANT_FENCED.exception("tenant '" + tenant + "' is fenced on target '" + target
+                            + "' (moved or moving); the transaction was rolled back, retry it", e);
+                }
+                LOG.info("tenant '{}' fenced on target '{}': map refreshed, retrying the statement on the current route", tenant, target);
+            }
+        }
+    }
+
+    /** @return the physical connection for the next statement, borrowing one when none is held */
+    Connection acquire(String sql, IntFunction<Object> params) throws SQLException {
+        checkOpen();
+        String t = effectiveTenant(sql, params);
+        if (physical != null) {
+            if (!autoCommit || openResults > 0) {
+                if (!Objects.equals(t, physicalTenant)) {
+                    requireSameTarget(t);
+                }
+                return physical;
+            }
+            release();
+        }
+        Route r = router.route(t);
+        Target target = router.target(r);
+        Connection c = Pools.borrow(target, cfg, metrics);
+        try {
+            prepare(c, target, r);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException ce) {
+                e.addSuppressed(ce);
+            }
+            throw e;
+        }
+        physical = c;
+        physicalTenant = t;
+        physicalRoute = r;
+        statementsInTx = 0;
+        keepUntilNext = false;
+        lastTarget = r.target();
+        lastRouteVersion = r.version();
+        return c;
+    }
+
+    private void requireSameTarget(String tenant) throws SQLException {
+        Route r = router.route(tenant);
+        if (!r.target().equals(physicalRoute.target()) || !Objects.equals(r.schema(), physicalRoute.schema())) {
+            throw TenantRouteSqlState.CROSS_TARGET_TRANSACTION.exception("tenant '" + tenant + "' lives on target '" + r.target()
+                    + "', but this " + (autoCommit ? "connection has an open result set" : "transaction") + " runs on target '"
+                    + physicalRoute.target() + "' (tenant '" + physicalTenant + "'); finish it first");
+        }
+    }
+
+    private void prepare(Connection c, Target target, Route r) throws SQLException {
+        Engine e = target == null ? engine : Engine.of(target.jdbcUrl());
+        if (!autoCommit) {
+            c.setAutoCommit(false);
+        }
+        if (isolation != null) {
+            c.setTransactionIsolation(isolation);
+        }
+        if (readOnly) {
+            c.setReadOnly(true);
+        }
+        if (holdability != null) {
+            c.setHoldability(holdability);
+        }
+        if (typeMap != null) {
+            c.setTypeMap(typeMap);
+        }
+        resetSearchPath = false;
+        restoreCatalog = null;
+        String routeSchema = r.schema();
+        if ((routeSchema != null && e == Engine.MYSQL) || (routeSchema == null && catalog != null)) {
+            restoreCatalog = c.getCatalog();
+        }
+        if (routeSchema != null) {
+            resetSearchPath = e == Engine.POSTGRESQL;
+            e.applySchema(c, routeSchema);
+        } else {
+            if (catalog != null) {
+                c.setCatalog(catalog);
+            }
+            if (schema != null) {
+                resetSearchPath = e == Engine.POSTGRESQL;
+                c.setSchema(schema);
+            }
+        }
+        if (networkTimeoutMs != null) {
+            c.setNetworkTimeout(networkExecutor, networkTimeoutMs);
+        }
+        if (!clientInfo.isEmpty()) {
+            try {
+                c.setClientInfo(clientInfo);
+            } catch (SQLClientInfoException ignored) {
+                // the vendor rejected some names: client info is advisory
+            }
+        }
+    }
+
+    /** Gives the physical connection back to its pool (HikariCP resets autocommit, isolation, read-only, catalog, schema, timeout). */
+    private void release() throws SQLException {
+        Connection c = physical;
+        if (c == null) {
+            return;
+        }
+        physical = null;
+        physicalTenant = null;
+        openResults = 0;
+        generation++;
+        keepUntilNext = false;
+        try {
+            if (resetSearchPath) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET search_path");
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            if (restoreCatalog != null) {
+                c.setCatalog(restoreCatalog);
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not reset the schema of a connection to target '{}' before returning it: {}", physicalRoute.target(), e.getMessage());
+            c.abort(Runnable::run); // never hand a connection in the wrong schema to the next tenant
+        } finally {
+            resetSearchPath = false;
+            restoreCatalog = null;
+            c.close();
+        }
+    }
+
+    /** Rolls back whatever the physical connection has and releases it; never throws. */
+    private void abandon() {
+        Connection c = physical;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection may be broken; closing it below is all that is left
+        }
+        try {
+            release();
+        } catch (SQLException ignored) {
+            // as above
+        }
+    }
+
+    /** After a statement: in autocommit, releases the physical connection unless results keep it. */
+    void afterStatement(boolean keep) throws SQLException {
+        if (keep) {
+            keepUntilNext = true;
+        }
+        if (autoCommit && physical != null && openResults == 0 && !keepUntilNext) {
+            release();
+        }
+    }
+
+    /** @return the generation of the current physical connection, for a result set opened on it */
+    long resultOpened() {
+        openResults++;
+        return generation;
+    }
+
+    void resultClosed(long gen) throws SQLException {
+        if (gen == generation && openResults > 0) {
+            openResults--;
+            afterStatement(false);
+        }
+    }
+
+    void statementClosed(LogicalStatement s) throws SQLException {
+        statements.remove(s);
+        if (autoCommit && physical != null && openResults == 0) {
+            release();
+        }
+    }
+
+    /** @return the physical connection now held, or null */
+    Connection physical() {
+        return physical;
+    }
+
+    private <S extends LogicalStatement> S track(S s) {
+        statements.add(s);
+        return s;
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLNonTransientConnectionException("connection is closed", "08003");
+        }
+    }
+
+    @Override
+    protected Object wrapped() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            throw new SQLException("no physical connection is held right now: unwrap to a vendor class inside a transaction "
+                    + "(after its first statement)");
+        }
+        return physical;
+    }
+
+    // ---- statements ------------------------------------------------------------------------------------------
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        checkOpen();
+        return track(new LogicalStatement(this, StatementSettings.plain()));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        checkOpen();
+        return track(new LogicalStatement(this, StatementSettings.typed(resultSetType, resultSetConcurrency)));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        checkOpen();
+        return track(new LogicalStatement(this, StatementSettings.typed(resultSetType, resultSetConcurrency, resultSetHoldability)));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return prepared(sql, StatementSettings.plain());
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return prepared(sql, StatementSettings.typed(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return prepared(sql, StatementSettings.typed(resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return prepared(sql, StatementSettings.keys(autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return prepared(sql, StatementSettings.keys(columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return prepared(sql, StatementSettings.keys(columnNames));
+    }
+
+    private PreparedStatement prepared(String sql, StatementSettings s) throws SQLException {
+        checkOpen();
+        Objects.requireNonNull(sql, "sql");
+        return track(new LogicalPreparedStatement(this, s, sql, false));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return callable(sql, StatementSettings.plain());
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return callable(sql, StatementSettings.typed(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return callable(sql, StatementSettings.typed(resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    private CallableStatement callable(String sql, StatementSettings s) throws SQLException {
+        checkOpen();
+        Objects.requireNonNull(sql, "sql");
+        return track(new LogicalCallableStatement(this, s, sql));
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        checkOpen();
+        return sql;
+    }
+
+    // ---- transactions ----------------------------------------------------------------------------------------
+
+    @Override
+    public void setAutoCommit(boolean value) throws SQLException {
+        checkOpen();
+        if (value == autoCommit) {
+            return;
+        }
+        if (physical != null) {
+            try {
+                if (value && !physical.getAutoCommit()) {
+                    physical.commit(); // JDBC: switching autocommit on commits the open transaction
+                }
+            } finally {
+                autoCommit = value;
+                release();
+            }
+        }
+        autoCommit = value;
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return autoCommit;
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            return;
+        }
+        try {
+            if (!physical.getAutoCommit()) {
+                physical.commit();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            return;
+        }
+        try {
+            if (!physical.getAutoCommit()) {
+                physical.rollback();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        return acquire(null, null).setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return acquire(null, null).setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            throw new SQLException("no transaction is open to roll back to a savepoint", "3B001");
+        }
+        physical.rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            throw new SQLException("no transaction is open to release a savepoint", "3B001");
+        }
+        physical.releaseSavepoint(savepoint);
+    }
+
+    // ---- session settings ------------------------------------------------------------------------------------
+
+    @Override
+    public void setReadOnly(boolean value) throws SQLException {
+        checkOpen();
+        readOnly = value;
+        if (physical != null) {
+            physical.setReadOnly(value);
+        }
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    @Override
+    public void setCatalog(String value) throws SQLException {
+        checkOpen();
+        catalog = value;
+        if (physical != null && physicalRoute.schema() == null) {
+            physical.setCatalog(value);
+        }
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        return physical != null ? physical.getCatalog() : catalog;
+    }
+
+    @Override
+    public void setSchema(String value) throws SQLException {
+        checkOpen();
+        schema = value;
+        if (physical != null && physicalRoute.schema() == null) {
+            physical.setSchema(value);
+        }
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        checkOpen();
+        return physical != null ? physical.getSchema() : schema;
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        isolation = level;
+        if (physical != null) {
+            physical.setTransactionIsolation(level);
+        }
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        return isolation != null ? isolation : engine.defaultIsolation();
+    }
+
+    @Override
+    public void setHoldability(int value) throws SQLException {
+        checkOpen();
+        holdability = value;
+        if (physical != null) {
+            physical.setHoldability(value);
+        }
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        return holdability != null ? holdability : ResultSet.HOLD_CURSORS_OVER_COMMIT;
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        return typeMap != null ? typeMap : new java.util.HashMap<>();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        typeMap = map;
+        if (physical != null) {
+            physical.setTypeMap(map);
+        }
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        networkExecutor = executor;
+        networkTimeoutMs = milliseconds;
+        if (physical != null) {
+            physical.setNetworkTimeout(executor, milliseconds);
+        }
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return networkTimeoutMs != null ? networkTimeoutMs : 0;
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("connection is closed", "08003", 0, Map.of());
+        }
+        if (TenantRouteProperty.TENANT.propertyName().equals(name)) {
+            String problem = value == null || value.isEmpty() ? null : TenantIds.problem(value);
+            if (problem != null) {
+                throw new SQLClientInfoException(problem, TenantRouteSqlState.INVALID_TENANT.state(), 0, Map.of());
+            }
+            clientInfoTenant = value == null || value.isEmpty() ? null : value;
+            return;
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+        if (physical != null) {
+            physical.setClientInfo(name, value);
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        for (String name : properties.stringPropertyNames()) {
+            setClientInfo(name, properties.getProperty(name));
+        }
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        if (TenantRouteProperty.TENANT.propertyName().equals(name)) {
+            return clientInfoTenant;
+        }
+        return clientInfo.getProperty(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        Properties p = new Properties();
+        p.putAll(clientInfo);
+        if (clientInfoTenant != null) {
+            p.setProperty(TenantRouteProperty.TENANT.propertyName(), clientInfoTenant);
+        }
+        return p;
+    }
+
+    // ---- the rest --------------------------------------------------------------------------------------------
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return new LogicalDatabaseMetaData(this);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return physical != null ? physical.getWarnings() : null;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.clearWarnings();
+        }
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return acquire(null, null).createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return acquire(null, null).createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return acquire(null, null).createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return acquire(null, null).createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return acquire(null, null).createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return acquire(null, null).createStruct(typeName, attributes);
+    }
+
+    /**
+     * Valid while open. The physical connections are validated by their own pools when borrowed, so this answers
+     * without a round trip (HikariCP in front calls it on every borrow).
+     */
+    @Override
+    public boolean isValid(int timeoutSeconds) throws SQLException {
+        if (timeoutSeconds < 0) {
+            throw new SQLException("timeout must be ≥ 0, was " + timeoutSeconds);
+        }
+        if (closed) {
+            return false;
+        }
+        return physical == null || physical.isValid(timeoutSeconds);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        SQLException first = null;
+        for (LogicalStatement s : new ArrayList<>(statements)) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        statements.clear();
+        abandon();
+        closed = true;
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        Connection c = physical;
+        physical = null;
+        closed = true;
+        if (c != null) {
+            c.abort(executor);
+        }
+    }
+
+    List<LogicalStatement> openStatements() {
+        return new ArrayList<>(statements);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantRouteConnection[tenant=" + tenant() + ", target=" + (physical == null ? "-" : physicalRoute.target()) + "]";
+    }
+}

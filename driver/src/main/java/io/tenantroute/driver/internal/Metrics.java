@@ -1,0 +1,56 @@
+package io.tenantroute.driver.internal;
+
+/**
+ * The driver's meters. Micrometer is optional at run time: {@link #create} checks once whether it is on the
+ * classpath and falls back to a no-op. Meter names are constants. Thread-safe.
+ */
+interface Metrics {
+    /** Counter, tagged {@code target}: statements run. */
+    String STATEMENTS = "tenantroute.statements";
+    /** Counter: tenant-map lookups made to route a transaction. */
+    String ROUTE_LOOKUPS = "tenantroute.route.lookups";
+    /** Counter: route changes the driver saw (map listener). */
+    String ROUTE_CHANGES = "tenantroute.route.changes";
+    /** Timer: time statements waited for a frozen tenant. */
+    String FROZEN_WAIT = "tenantroute.frozen.wait";
+
+    Metrics NOOP = new Metrics() { };
+
+    default void statement(String target) {
+    }
+
+    default void routeLookup() {
+    }
+
+    default void routeChange() {
+    }
+
+    default void frozenWait(long nanos) {
+    }
+
+    /** @return a HikariCP {@code MetricsTrackerFactory}, or null */
+    default Object hikariTrackerFactory() {
+        return null;
+    }
+
+    /** Whether Micrometer is on the classpath; checked once. */
+    boolean MICROMETER = present("io.micrometer.core.instrument.Metrics");
+
+    static boolean present(String cls) {
+        try {
+            Class.forName(cls, false, Metrics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param enabled the {@code tenantroute.metrics} property
+     * @param registry a {@code MeterRegistry}, or null for {@code Metrics.globalRegistry}
+     * @return the meters
+     */
+    static Metrics create(boolean enabled, Object registry) {
+        return enabled && MICROMETER ? MicrometerMetrics.create(registry) : NOOP;
+    }
+}

@@ -1,0 +1,98 @@
+package io.tenantroute.driver.internal;
+
+import io.tenantroute.config.Route;
+import io.tenantroute.config.RouteState;
+import io.tenantroute.config.Target;
+import io.tenantroute.config.TenantMap;
+import io.tenantroute.config.TenantRouteSqlState;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The routing decision: a tenant → its usable route (suspended refused, frozen waited for), and a route → its
+ * target definition. Free of JDBC wrapper code. Thread-safe; {@link #route} blocks up to the frozen wait.
+ */
+final class Router {
+    /** How often a waiting statement re-reads the route, in milliseconds. */
+    private static final long FROZEN_POLL_MS = 20;
+    /** A frozen wait reads the store itself at most this often per map, in milliseconds (also with watching off). */
+    private static final long FROZEN_REFRESH_MS = 200;
+    private static final AtomicLong LAST_FROZEN_REFRESH = new AtomicLong();
+
+    private final TenantMap map;
+    private final long frozenWaitMs;
+    private final Metrics metrics;
+
+    Router(TenantMap map, long frozenWaitMs, Metrics metrics) {
+        this.map = map;
+        this.frozenWaitMs = frozenWaitMs;
+        this.metrics = metrics;
+    }
+
+    TenantMap map() {
+        return map;
+    }
+
+    /**
+     * @param tenant a valid tenant id, or null for none
+     * @return the active route to use; for no tenant the implicit shared route of tenant "" (never looked up)
+     * @throws SQLException {@link TenantRouteSqlState#TENANT_SUSPENDED} (non-transient) for a suspended tenant;
+     *     {@link TenantRouteSqlState#TENANT_FROZEN_TIMEOUT} (transient) when it stays frozen longer than the wait;
+     *     {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the map cannot be read
+     */
+    Route route(String tenant) throws SQLException {
+        if (tenant == null) {
+            return Route.implicitShared("");
+        }
+        metrics.routeLookup();
+        Route r = map.route(tenant);
+        if (r.state() == RouteState.FROZEN) {
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(frozenWaitMs);
+            try {
+                while (r.state() == RouteState.FROZEN) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw TenantRouteSqlState.TENANT_FROZEN_TIMEOUT.exception("tenant '" + tenant + "' stayed frozen (target '"
+                                + r.target() + "') longer than " + frozenWaitMs + " ms; retry later");
+                    }
+                    try {
+                        Thread.sleep(Math.min(FROZEN_POLL_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw TenantRouteSqlState.TENANT_FROZEN_TIMEOUT.exception("interrupted while tenant '" + tenant + "' is frozen", e);
+                    }
+                    long now = System.currentTimeMillis();
+                    long last = LAST_FROZEN_REFRESH.get();
+                    if (now - last >= FROZEN_REFRESH_MS && LAST_FROZEN_REFRESH.compareAndSet(last, now)) {
+                        map.refresh();
+                    }
+                    metrics.routeLookup();
+                    r = map.route(tenant);
+                }
+            } finally {
+                metrics.frozenWait(System.nanoTime() - start);
+            }
+        }
+        if (r.state() == RouteState.SUSPENDED) {
+            throw TenantRouteSqlState.TENANT_SUSPENDED.exception("tenant '" + tenant + "' is suspended (target '" + r.target()
+                    + "'); statements are refused until it is resumed");
+        }
+        return r;
+    }
+
+    /**
+     * @param route a route
+     * @return the target definition, or null for the implicit {@code shared} target (the driver URL's database)
+     * @throws SQLException {@link TenantRouteSqlState#UNKNOWN_TARGET} when the route names a target the map lacks
+     */
+    Target target(Route route) throws SQLException {
+        Target t = map.target(route.target());
+        if (t == null && !Target.SHARED.equals(route.target())) {
+            throw TenantRouteSqlState.UNKNOWN_TARGET.exception("tenant '" + route.tenant() + "' is routed to target '"
+                    + route.target() + "', which the tenant map does not define");
+        }
+        return t;
+    }
+}
