@@ -13,7 +13,6 @@ import io.tenantroute.testsupport.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -230,9 +229,5 @@ class TenantMoverTest {
             }
             return p.executeUpdate();
         }
-    }
-
-    static List<String> unused() {
-        return List.of();
     }
 }
