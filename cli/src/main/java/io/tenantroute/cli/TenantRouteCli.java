@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute}: the operator's command line. Subcommands manage the tenant map ({@code init},
- * {@code target …}, {@code tenant …}) and run the {@code demo}.
+ * {@code target …}, {@code tenant …}), move tenants ({@code migrate}, {@code verify}, {@code migrations}) and
+ * run the {@code demo}.
  *
  * <p>Exit codes: 0 success, 1 error (one line on standard error: SQLState and message, no secrets; the stack
  * trace only with {@code --verbose}), 2 usage error.
@@ -30,8 +31,10 @@ public final class TenantRouteCli implements Runnable {
         InitCommand.class,
         TargetCommand.class,
         TenantCommand.class,
+        MigrateCommand.class,
+        VerifyCommand.class,
+        MigrationsCommand.class,
         DemoCommand.class,
-        // Migrator (issue 3) registers here: MigrateCommand.class, VerifyCommand.class, MigrationsCommand.class,
     };
 
     @Spec

@@ -195,6 +195,11 @@ class CliCommandsTest {
         assertEquals(2, CliRun.of("demo", "--duration", "soon").exit());
         assertEquals(2, CliRun.of("demo", "--shared", "jdbc:mysql://127.0.0.1:3306/").exit());
         assertEquals(0, CliRun.of("--help").exit());
+        CliRun help = CliRun.of("--help");
+        for (String command : new String[] {"init", "target", "tenant", "migrate", "verify", "migrations", "demo"}) {
+            assertTrue(help.out().contains(command), () -> command + " is not registered: " + help);
+        }
+        assertEquals(2, CliRun.of("migrate", "acme", "--control", "jdbc:postgresql://127.0.0.1:1/x").exit(), "--to is required");
     }
 
     private static java.util.List<String> names(JsonNode array) {
