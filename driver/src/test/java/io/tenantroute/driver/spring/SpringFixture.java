@@ -16,7 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -92,8 +94,11 @@ final class SpringFixture implements AutoCloseable {
      * Starts the Boot app (web off) as a user would configure it today: {@code spring.datasource.url}, the driver
      * class named (see {@link #startWithOnlyTheUrl()} for why), and a pool of 2.
      */
-    ConfigurableApplicationContext start() {
-        return start("spring.datasource.driver-class-name=" + TenantRouteDriver.class.getName());
+    synchronized ConfigurableApplicationContext start() {
+        if (context == null) {
+            context = start("spring.datasource.driver-class-name=" + TenantRouteDriver.class.getName());
+        }
+        return context;
     }
 
     /**
@@ -111,25 +116,27 @@ final class SpringFixture implements AutoCloseable {
                 "spring.datasource.hikari.maximum-pool-size=2",
                 "spring.datasource.hikari.minimum-idle=1"));
         props.addAll(List.of(more));
-        context = new SpringApplicationBuilder(App.class)
+        return new SpringApplicationBuilder(App.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .registerShutdownHook(false)
                 .properties(props.toArray(new String[0]))
                 .run();
-        return context;
     }
 
     JdbcTemplate jdbc() {
+        start();
         return context.getBean(JdbcTemplate.class);
     }
 
     TransactionTemplate transactions() {
+        start();
         return context.getBean(TransactionTemplate.class);
     }
 
     DataSource dataSource() {
+        start();
         return context.getBean(DataSource.class);
     }
 
@@ -192,15 +199,56 @@ final class SpringFixture implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws Exception {
-        Exception first = null;
-        if (context != null) {
-            context.close();
+    /**
+     * One fixture per engine, shared by the tests of one class (creating databases and starting Boot is most of the
+     * suite's time); the tests keep apart by tenant names and row id ranges. Not thread-safe (JUnit runs a class's
+     * tests one after another here).
+     */
+    static final class PerEngine implements AutoCloseable {
+        private final String[] ddl;
+        private final Map<Engine, SpringFixture> fixtures = new EnumMap<>(Engine.class);
+
+        PerEngine(String... ddl) {
+            this.ddl = ddl;
         }
-        TenantRouteDriver.shutdown();
-        TenantMaps.closeAll();
+
+        SpringFixture get(Engine engine) throws SQLException {
+            SpringFixture f = fixtures.get(engine);
+            if (f == null) {
+                f = new SpringFixture(engine, ddl);
+                fixtures.put(engine, f);
+            }
+            return f;
+        }
+
+        /** Closes every app first, then the driver's pools and maps (JVM-wide), then drops the databases. */
+        @Override
+        public void close() throws Exception {
+            for (SpringFixture f : fixtures.values()) {
+                if (f.context != null) {
+                    f.context.close();
+                }
+            }
+            TenantRouteDriver.shutdown();
+            TenantMaps.closeAll();
+            Exception first = null;
+            for (SpringFixture f : fixtures.values()) {
+                try {
+                    f.dropAll();
+                } catch (Exception e) {
+                    first = first == null ? e : first;
+                }
+            }
+            fixtures.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private void dropAll() throws Exception {
         store.close();
+        Exception first = null;
         List<TestDatabase> dbs = control == shared ? List.of(shared, a, b) : List.of(shared, a, b, control);
         for (TestDatabase d : dbs) {
             try {
@@ -212,5 +260,15 @@ final class SpringFixture implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        TenantRouteDriver.shutdown();
+        TenantMaps.closeAll();
+        dropAll();
     }
 }
