@@ -54,12 +54,17 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private static volatile Metrics metrics = Metrics.NOOP;
     private static volatile boolean metricsChosen;
 
-    static {
-        TenantMaps.onOpen(map -> map.addListener(r -> {
-            metrics.routeChange();
-            LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
-                    r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
-        }));
+    /** Maps whose route changes this class already counts and logs. */
+    private static final Set<TenantMap> LISTENED = Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+    private static void listen(TenantMap map) {
+        if (LISTENED.add(map)) {
+            map.addListener(r -> {
+                metrics.routeChange();
+                LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
+                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
+            });
+        }
     }
 
     private final DriverConfig cfg;
@@ -120,6 +125,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         DriverConfig cfg = DriverConfig.parse(url, info);
         chooseMetrics(cfg.metrics, null);
         TenantMap map = TenantMaps.get(cfg);
+        listen(map);
         return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), Inference.create(cfg));
     }
 
@@ -138,6 +144,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     public static void shutdownAll() {
         Pools.closeAll();
         TenantMaps.closeAll();
+        LISTENED.clear();
     }
 
     // ---- tenant ----------------------------------------------------------------------------------------------

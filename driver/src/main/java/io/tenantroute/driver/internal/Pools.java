@@ -81,7 +81,7 @@ final class Pools {
                 password = target.user() == null ? cfg.password : null;
             }
         }
-        String callerKey = name + "|" + cfg.user + "|" + digest(cfg.password) + "|" + cfg.poolSize;
+        String callerKey = name + "|" + cfg.user + "|" + digest(cfg.password) + "|" + cfg.poolSize + "|" + cfg.connectTimeoutMs;
         String signature = url + "|" + user + "|" + digest(password) + "|" + props + "|"
                 + (target == null ? 0 : target.version());
         Pool pool = POOLS.get(callerKey);
@@ -109,6 +109,7 @@ final class Pools {
         hc.setDataSourceProperties(props);
         hc.setMaximumPoolSize(cfg.poolSize);
         hc.setMinimumIdle(0);
+        hc.setConnectionTimeout(cfg.connectTimeoutMs);
         hc.setInitializationFailTimeout(-1);
         Object tracker = metrics.hikariTrackerFactory();
         if (tracker != null) {
