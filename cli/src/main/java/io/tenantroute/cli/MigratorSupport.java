@@ -9,7 +9,6 @@ import io.tenantroute.config.TenantMapStores;
 import io.tenantroute.migrator.MigrationJournal;
 import io.tenantroute.migrator.TargetConnector;
 import io.tenantroute.migrator.TenantMover;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -90,9 +89,5 @@ public final class MigratorSupport {
         } catch (Exception ignored) {
             // closing at exit
         }
-    }
-
-    static Connection unused() {
-        return null;
     }
 }

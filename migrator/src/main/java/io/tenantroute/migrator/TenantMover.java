@@ -10,6 +10,7 @@ import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
 import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.migrator.internal.MoveMetrics;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
 import io.tenantroute.migrator.internal.Replayer;
@@ -352,6 +353,7 @@ public final class TenantMover {
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
                     replayed += replayer.round(src, dst, false);
                     long pending = replayer.pending(src);
+                    MoveMetrics.catchUpLag(x.dst.name(), pending);
                     l.step("catchup", "round " + (round + 1) + ", " + pending + " pending");
                     if (pending <= req.lagRows()) {
                         break;
@@ -406,6 +408,8 @@ public final class TenantMover {
             long v = store.compareAndSetRoute(tenant, frozenVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
             long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
+            MoveMetrics.writePause(x.dst.name(), pauseMs);
+            MoveMetrics.rowsCopied(x.dst.name(), copied.get());
             step = "cleanup";
             try {
                 cap.clearChanges(src, tenant);

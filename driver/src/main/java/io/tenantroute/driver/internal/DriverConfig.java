@@ -104,6 +104,18 @@ final class DriverConfig {
         return new DriverConfig(vendorUrl.toString(), vendor, ours);
     }
 
+    private String passwordDigest;
+
+    /** @return a short digest of the caller's password, to key pools by credentials without holding the password in keys */
+    String passwordDigest() {
+        String d = passwordDigest;
+        if (d == null) {
+            d = Pools.digest(password);
+            passwordDigest = d;
+        }
+        return d;
+    }
+
     /** @return the key of the tenant map this connection uses: map file or control URL, and the refresh interval */
     String mapKey() {
         return mapKey(mapFile != null ? "file:" + mapFile : controlUrlOrDefault() + "|" + controlSchema, mapRefreshMs);

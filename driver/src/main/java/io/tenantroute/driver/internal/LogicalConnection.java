@@ -101,6 +101,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private String restoreCatalog;
 
     private String lastTarget;
+    private Pools.Pool lastPool;
+    private Target lastPoolTarget;
+    private String lastPoolKey;
     private long lastRouteVersion = -1;
     private final Set<LogicalStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
@@ -261,7 +264,15 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         }
         Route r = router.route(t);
         Target target = router.target(r);
-        Connection c = Pools.borrow(target, cfg, metrics);
+        Pools.Pool pool = lastPool;
+        if (pool == null || target != lastPoolTarget || !pool.current(lastPoolKey)) {
+            // Target definitions are immutable and replaced on change: the same instance means the same pool.
+            pool = Pools.pool(target, cfg, metrics);
+            lastPool = pool;
+            lastPoolTarget = target;
+            lastPoolKey = Pools.callerKey(target == null ? Target.SHARED : target.name(), cfg);
+        }
+        Connection c = Pools.borrow(pool, r.target());
         try {
             prepare(c, target, r);
         } catch (SQLException | RuntimeException e) {
