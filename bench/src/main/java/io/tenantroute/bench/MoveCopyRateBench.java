@@ -31,7 +31,7 @@ import org.postgresql.copy.CopyOut;
  *       piped buffer by buffer into {@code COPY invoices FROM STDIN} (source in a REPEATABLE READ read-only
  *       transaction, target in one transaction — the same shape as the migrator's copier);</li>
  *   <li>PostgreSQL, subprocess: {@code psql -c "COPY (…) TO STDOUT" | psql -c "COPY invoices FROM STDIN"};</li>
- *   <li>MariaDB: {@code mysqldump --no-create-info --where "tenant_id='big'" db invoices | mysql target}.</li>
+ *   <li>MariaDB: {@code mysqldump --no-create-info --skip-triggers --where "tenant_id='big'" db invoices | mysql target}.</li>
  * </ul>
  * TenantRoute: {@link io.tenantroute.migrator.TenantMover#move} of tenant {@code big} to a {@code dedicated}
  * target (online mode by default, {@code --offline} for offline), no concurrent writers. The copy rate is
@@ -182,7 +182,7 @@ public final class MoveCopyRateBench {
             truncate(db, lim);
             String load = BenchDb.loadAverage();
             String conn = " -h " + db.host() + " -P " + db.port() + " -u root ";
-            String cmd = "mysqldump" + conn + "--no-create-info --where \"tenant_id='big'\" " + src + " invoices | mysql" + conn + lim;
+            String cmd = "mysqldump" + conn + "--no-create-info --skip-triggers --where \"tenant_id='big'\" " + src + " invoices | mysql" + conn + lim;
             long t0 = System.nanoTime();
             shell(cmd);
             double s = (System.nanoTime() - t0) / 1e9;
