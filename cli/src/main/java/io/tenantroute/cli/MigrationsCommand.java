@@ -1,0 +1,92 @@
+package io.tenantroute.cli;
+
+import io.tenantroute.migrator.MigrationJournal;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tenantroute migrations list|show <id>}: the move journal (audit log). Exit 0 ok, 1 error, 2 usage. */
+@Command(name = "migrations", mixinStandardHelpOptions = true, description = "The journal of tenant moves.",
+        subcommands = {MigrationsCommand.ListCommand.class, MigrationsCommand.ShowCommand.class})
+public final class MigrationsCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        System.err.println("usage: tenantroute migrations list|show <id>");
+        return 2;
+    }
+
+    /** {@code migrations list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List moves, newest first.")
+    static final class ListCommand implements Callable<Integer> {
+        @Mixin
+        MigratorSupport common;
+
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try {
+                List<MigrationJournal.Migration> ms = common.journal().list(limit);
+                if (common.json) {
+                    common.json(ms);
+                } else {
+                    System.out.printf("%-6s %-20s %-12s %-12s %-8s %-8s %-12s %s%n", "id", "tenant", "from", "to", "mode", "status", "step", "started");
+                    for (MigrationJournal.Migration m : ms) {
+                        System.out.printf("%-6d %-20s %-12s %-12s %-8s %-8s %-12s %s%n", m.id(), m.tenant(), m.source(), m.target(), m.mode(),
+                                m.status(), m.step(), m.startedAt());
+                    }
+                }
+                return 0;
+            } catch (Exception e) {
+                System.err.println("error: " + MigratorSupport.oneLine(e));
+                return 1;
+            }
+        }
+    }
+
+    /** {@code migrations show <id>}. */
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one move with its steps.")
+    static final class ShowCommand implements Callable<Integer> {
+        @Mixin
+        MigratorSupport common;
+
+        @Parameters(index = "0", paramLabel = "<id>")
+        long id;
+
+        @Override
+        public Integer call() {
+            try {
+                MigrationJournal j = common.journal();
+                MigrationJournal.Migration m = j.get(id);
+                if (m == null) {
+                    System.err.println("error: no migration " + id);
+                    return 1;
+                }
+                List<MigrationJournal.Step> steps = j.steps(id);
+                if (common.json) {
+                    common.json(Map.of("migration", m, "steps", steps));
+                } else {
+                    System.out.printf("migration %d: tenant '%s' %s/%s → %s/%s, %s, %s (step %s), operator %s, %s … %s%n", m.id(), m.tenant(),
+                            m.source(), m.sourceSchema(), m.target(), m.targetSchema(), m.mode(), m.status(), m.step(), m.operator(),
+                            m.startedAt(), m.endedAt() == null ? "" : m.endedAt());
+                    if (m.error() != null) {
+                        System.out.println("error: " + m.error());
+                    }
+                    for (MigrationJournal.Step s : steps) {
+                        System.out.printf("  %s %-12s %-24s %s %s%n", s.endedAt(), s.step(), s.table() == null ? "" : s.table(),
+                                s.rows() < 0 ? "" : s.rows() + " rows", s.checksum() == null ? "" : s.checksum());
+                    }
+                }
+                return 0;
+            } catch (Exception e) {
+                System.err.println("error: " + MigratorSupport.oneLine(e));
+                return 1;
+            }
+        }
+    }
+}

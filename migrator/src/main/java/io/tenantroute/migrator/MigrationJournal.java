@@ -1,0 +1,284 @@
+package io.tenantroute.migrator;
+
+import io.tenantroute.config.TenantRouteSqlState;
+import io.tenantroute.migrator.internal.Engine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The move journal in the control database: one row per move in {@code migrations}, its steps (with rows and
+ * checksum per table) in {@code migration_steps}, and {@code migration_locks}, one row per tenant being moved,
+ * so two moves of one tenant cannot run at once. No credentials are stored: targets by name only.
+ *
+ * <p>Tables live in the control schema ({@code tenantroute} by default: a PostgreSQL schema / a MySQL database),
+ * the same tables as the Flyway migrations {@code V100__migrator_journal.sql} under
+ * {@code io/tenantroute/migrator/db/{postgresql,mysql}}; {@link #init()} creates them idempotently when the
+ * control schema was not set up by Flyway.
+ *
+ * <p>Thread-safe: every call takes its own connection from the supplier. Calls block on the control database.
+ */
+public final class MigrationJournal {
+    /** Opens a connection to the control database. */
+    @FunctionalInterface
+    public interface ControlConnections {
+        /** @return a new connection, closed by the caller */
+        Connection open() throws SQLException;
+    }
+
+    /** One move as journaled. */
+    public record Migration(long id, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
+            String status, String step, String operator, Timestamp startedAt, Timestamp endedAt, String error) {
+    }
+
+    /** One step of a move; {@code table} null for whole-move steps, rows -1 and checksum null when not applicable. */
+    public record Step(String step, String table, long rows, String checksum, Timestamp startedAt, Timestamp endedAt, String error) {
+    }
+
+    private final ControlConnections connections;
+    private final String schema;
+
+    /**
+     * @param connections opens control database connections
+     * @param schema the control schema / database, normally {@code tenantroute}
+     */
+    public MigrationJournal(ControlConnections connections, String schema) {
+        this.connections = connections;
+        this.schema = schema;
+    }
+
+    private String t(Engine e, String table) {
+        return e.q(schema, table);
+    }
+
+    /** Creates the journal tables if absent (idempotent). */
+    public void init() throws SQLException {
+        try (Connection c = connections.open(); Statement s = c.createStatement()) {
+            Engine e = Engine.of(c);
+            if (e == Engine.POSTGRESQL) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + e.q(schema));
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id bigserial PRIMARY KEY, tenant varchar(255) NOT NULL,"
+                        + " source varchar(63) NOT NULL, source_schema varchar(128), target varchar(63) NOT NULL, target_schema varchar(128),"
+                        + " mode varchar(16) NOT NULL, status varchar(16) NOT NULL, step varchar(32), operator varchar(128),"
+                        + " started_at timestamptz NOT NULL DEFAULT now(), ended_at timestamptz, error text)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_steps") + " (id bigserial PRIMARY KEY, migration_id bigint NOT NULL,"
+                        + " step varchar(32) NOT NULL, table_name varchar(128), rows_count bigint, checksum varchar(64),"
+                        + " started_at timestamptz NOT NULL DEFAULT now(), ended_at timestamptz, error text)");
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_locks") + " (tenant varchar(255) PRIMARY KEY,"
+                        + " migration_id bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())");
+            } else {
+                s.execute("CREATE DATABASE IF NOT EXISTS " + e.q(schema));
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " tenant VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, source VARCHAR(63) NOT NULL,"
+                        + " source_schema VARCHAR(128), target VARCHAR(63) NOT NULL, target_schema VARCHAR(128), mode VARCHAR(16) NOT NULL,"
+                        + " status VARCHAR(16) NOT NULL, step VARCHAR(32), operator VARCHAR(128),"
+                        + " started_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), ended_at TIMESTAMP(3) NULL, error TEXT) ENGINE=InnoDB");
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_steps") + " (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " migration_id BIGINT NOT NULL, step VARCHAR(32) NOT NULL, table_name VARCHAR(128), rows_count BIGINT,"
+                        + " checksum VARCHAR(64), started_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), ended_at TIMESTAMP(3) NULL,"
+                        + " error TEXT) ENGINE=InnoDB");
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_locks") + " (tenant VARCHAR(255) CHARACTER SET utf8mb4"
+                        + " COLLATE utf8mb4_bin PRIMARY KEY, migration_id BIGINT NOT NULL,"
+                        + " since TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB");
+            }
+        }
+    }
+
+    /**
+     * Records a new move and takes the tenant's lock, atomically.
+     *
+     * @return the migration id
+     * @throws SQLException {@code TR011} when another move of the tenant holds the lock (message names its id)
+     */
+    public long begin(String tenant, String source, String sourceSchema, String target, String targetSchema, MoveMode mode, String operator)
+            throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            c.setAutoCommit(false);
+            try {
+                Long holder = lockHolder(c, e, tenant);
+                if (holder != null) {
+                    throw TenantRouteSqlState.MIGRATION_FAILED.exception("another move of tenant '" + tenant + "' is running or was interrupted"
+                            + " (migration " + holder + "): use --resume or --abort");
+                }
+                long id;
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migrations")
+                        + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'running', 'plan', ?)", new String[] {"id"})) {
+                    p.setString(1, tenant);
+                    p.setString(2, source);
+                    p.setString(3, sourceSchema);
+                    p.setString(4, target);
+                    p.setString(5, targetSchema);
+                    p.setString(6, mode.name().toLowerCase());
+                    p.setString(7, operator);
+                    p.executeUpdate();
+                    try (ResultSet r = p.getGeneratedKeys()) {
+                        r.next();
+                        id = r.getLong(1);
+                    }
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_locks") + " (tenant, migration_id) VALUES (?, ?)")) {
+                    p.setString(1, tenant);
+                    p.setLong(2, id);
+                    p.executeUpdate();
+                } catch (SQLException dup) {
+                    c.rollback();
+                    throw TenantRouteSqlState.MIGRATION_FAILED.exception("another move of tenant '" + tenant + "' started at the same moment", dup);
+                }
+                c.commit();
+                return id;
+            } catch (SQLException ex) {
+                c.rollback();
+                throw ex;
+            }
+        }
+    }
+
+    private Long lockHolder(Connection c, Engine e, String tenant) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT migration_id FROM " + t(e, "migration_locks") + " WHERE tenant = ?")) {
+            p.setString(1, tenant);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getLong(1) : null;
+            }
+        }
+    }
+
+    /** @return the id of the move holding the tenant's lock (running, or interrupted), if any */
+    public Long activeMigration(String tenant) throws SQLException {
+        try (Connection c = connections.open()) {
+            return lockHolder(c, Engine.of(c), tenant);
+        }
+    }
+
+    /** Records that a move entered a step. */
+    public void step(long id, String step) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations") + " SET step = ? WHERE id = ?")) {
+                p.setString(1, step);
+                p.setLong(2, id);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
+                    + " (migration_id, step, ended_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                p.setLong(1, id);
+                p.setString(2, step);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /** Records a per-table result (rows copied, rows and checksum verified). */
+    public void tableStep(long id, String step, String table, long rows, String checksum) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
+                    + " (migration_id, step, table_name, rows_count, checksum, ended_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
+                p.setLong(1, id);
+                p.setString(2, step);
+                p.setString(3, table);
+                p.setLong(4, rows);
+                p.setString(5, checksum);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Ends a move: status {@code done}, {@code failed} or {@code aborted}; releases the tenant's lock.
+     *
+     * @param error a one-line reason (no credentials), or null
+     */
+    public void finish(long id, String status, String error) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations")
+                    + " SET status = ?, error = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?");
+                 PreparedStatement l = c.prepareStatement("DELETE FROM " + t(e, "migration_locks") + " WHERE migration_id = ?")) {
+                p.setString(1, status);
+                p.setString(2, error);
+                p.setLong(3, id);
+                p.executeUpdate();
+                l.setLong(1, id);
+                l.executeUpdate();
+                c.commit();
+            } catch (SQLException ex) {
+                c.rollback();
+                throw ex;
+            }
+        }
+    }
+
+    /** @return the newest moves first, at most {@code limit} */
+    public List<Migration> list(int limit) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
+                    + " operator, started_at, ended_at, error FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
+                List<Migration> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                                r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
+                                r.getString(13)));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    /** @return one move, or null */
+    public Migration get(long id) throws SQLException {
+        for (Migration m : listWhere(id)) {
+            return m;
+        }
+        return null;
+    }
+
+    private List<Migration> listWhere(long id) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
+                    + " operator, started_at, ended_at, error FROM " + t(e, "migrations") + " WHERE id = ?")) {
+                p.setLong(1, id);
+                List<Migration> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                                r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
+                                r.getString(13)));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    /** @return the steps of a move, in order */
+    public List<Step> steps(long id) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT step, table_name, rows_count, checksum, started_at, ended_at, error FROM "
+                    + t(e, "migration_steps") + " WHERE migration_id = ? ORDER BY id")) {
+                p.setLong(1, id);
+                List<Step> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        long rows = r.getLong(3);
+                        out.add(new Step(r.getString(1), r.getString(2), r.wasNull() ? -1 : rows, r.getString(4), r.getTimestamp(5),
+                                r.getTimestamp(6), r.getString(7)));
+                    }
+                }
+                return out;
+            }
+        }
+    }
+}

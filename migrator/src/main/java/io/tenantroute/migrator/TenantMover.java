@@ -1,0 +1,646 @@
+package io.tenantroute.migrator;
+
+import io.tenantroute.config.Route;
+import io.tenantroute.config.RouteState;
+import io.tenantroute.config.Target;
+import io.tenantroute.config.TenantIds;
+import io.tenantroute.config.TenantMapStore;
+import io.tenantroute.config.TenantRouteSqlState;
+import io.tenantroute.migrator.internal.Catalog;
+import io.tenantroute.migrator.internal.Checksums;
+import io.tenantroute.migrator.internal.Copier;
+import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.migrator.internal.MoveMetrics;
+import io.tenantroute.migrator.internal.Ownership;
+import io.tenantroute.migrator.internal.Planner;
+import io.tenantroute.migrator.internal.Replayer;
+import io.tenantroute.migrator.internal.SourceCapture;
+import io.tenantroute.migrator.internal.TableJob;
+import io.tenantroute.migrator.internal.TargetSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one tenant between targets: the move's state machine.
+ *
+ * <p>Online: plan and pre-check → create the tables on the destination (no FKs yet) → start change capture on
+ * the source and wait for older transactions → copy every owned table from its own snapshot (in parallel) →
+ * replay captured changes in rounds until the lag is small → freeze the route (compare-and-set) → fence the
+ * tenant on the source (waits for its in-flight writers, bounded) → final replay → add FKs, bump identity
+ * counters → verify counts and checksums → flip the route to the destination, active (compare-and-set on the
+ * frozen version). A failure before the flip unfences and unfreezes: the tenant stays on the source, fully
+ * working. After the flip the source stays fenced for the tenant; its old rows remain there until cleanup.
+ *
+ * <p>Offline: suspend → fence → copy → verify → flip, active.
+ *
+ * <p>Thread-safe for different tenants; two moves of one tenant are refused by the journal lock. Every method
+ * blocks on the databases involved.
+ */
+public final class TenantMover {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantMover.class);
+
+    private final TenantMapStore store;
+    private final MigrationJournal journal;
+    private final TargetConnector connector;
+    private final Target sharedTarget;
+
+    /**
+     * @param store the tenant map (source of truth)
+     * @param journal the move journal in the control database
+     * @param connector opens connections to targets
+     * @param sharedTarget the {@code shared} database when the map does not define a target of that name; may be null
+     */
+    public TenantMover(TenantMapStore store, MigrationJournal journal, TargetConnector connector, Target sharedTarget) {
+        this.store = store;
+        this.journal = journal;
+        this.connector = connector;
+        this.sharedTarget = sharedTarget;
+    }
+
+    private Target resolve(String name) throws SQLException {
+        var t = store.target(name);
+        if (t.isPresent()) {
+            return t.get();
+        }
+        if (Target.SHARED.equals(name) && sharedTarget != null) {
+            return sharedTarget;
+        }
+        throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + name + "' is not defined in the tenant map");
+    }
+
+    private static String defaultSchema(Engine e, Connection c) throws SQLException {
+        if (e == Engine.MYSQL) {
+            return c.getCatalog();
+        }
+        try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_schema()")) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Everything a move needs, resolved once. */
+    private final class Ctx {
+        final MoveRequest req;
+        final Route route;
+        final Target src;
+        final Target dst;
+        Engine se;
+        Engine de;
+        String srcSchema;
+        String dstSchema;
+        Map<String, Catalog.Table> tables = Map.of();
+        List<TableJob> jobs = List.of();
+        MovePlan plan;
+
+        Ctx(MoveRequest req) throws SQLException {
+            this.req = req;
+            this.route = store.route(req.tenant()).orElse(Route.implicitShared(req.tenant()));
+            this.src = resolve(route.target());
+            this.dst = resolve(req.target());
+        }
+
+        Map<String, TableJob> jobMap() {
+            Map<String, TableJob> m = new LinkedHashMap<>();
+            for (TableJob j : jobs) {
+                m.put(j.name(), j);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Builds the plan and runs the pre-checks; changes nothing ({@code --dry-run}).
+     *
+     * @return the plan; {@link MovePlan#ready()} tells whether the move may start
+     * @throws SQLException {@code TR006} invalid tenant, {@code TR005} unknown target, {@code TR010} map unreadable
+     */
+    public MovePlan plan(MoveRequest req) throws SQLException {
+        return plan(new Ctx(req)).plan;
+    }
+
+    private Ctx plan(Ctx x) throws SQLException {
+        MoveRequest req = x.req;
+        List<PreCheck> checks = new ArrayList<>();
+        List<PlannedTable> planned = new ArrayList<>();
+        long totalBytes = 0;
+        checks.add(new PreCheck("route active", x.route.state() == RouteState.ACTIVE,
+                "tenant '" + req.tenant() + "' is on " + x.route.target() + ", " + x.route.state().label()));
+        try (Connection s = connector.open(x.src)) {
+            x.se = Engine.of(s);
+            x.srcSchema = x.route.schema() != null ? x.route.schema() : defaultSchema(x.se, s);
+            checks.add(new PreCheck("source reachable", true, x.src.name() + " (" + x.se.name().toLowerCase() + ")"));
+            x.tables = Catalog.read(s, x.se, x.srcSchema);
+            List<Ownership> owned = Planner.owned(x.tables, req.tenantColumn(), req.tenantColumns());
+            List<TableJob> jobs = new ArrayList<>();
+            int order = 0;
+            Set<String> ownedNames = new HashSet<>();
+            List<String> keyless = new ArrayList<>();
+            for (Ownership o : owned) {
+                Catalog.Table t = x.tables.get(o.table());
+                TableJob j = new TableJob(t, o);
+                jobs.add(j);
+                ownedNames.add(t.name());
+                long rows = count(x.se, s, x.srcSchema, j, req.tenant());
+                long bytes = t.estimatedRows() > 0 ? t.sizeBytes() * Math.min(rows, t.estimatedRows()) / t.estimatedRows() : 0;
+                totalBytes += bytes;
+                planned.add(new PlannedTable(t.name(), o.hops().isEmpty() ? "owned" : "child", o.describe(), t.keyColumns(), rows, bytes, order++));
+                if (t.keyColumns().isEmpty()) {
+                    keyless.add(t.name());
+                }
+            }
+            for (Catalog.Table t : x.tables.values()) {
+                if (!ownedNames.contains(t.name())) {
+                    planned.add(new PlannedTable(t.name(), "reference", "", t.keyColumns(), -1, t.sizeBytes(), -1));
+                }
+            }
+            x.jobs = jobs;
+            checks.add(new PreCheck("tenant tables found", !jobs.isEmpty(),
+                    jobs.size() + " owned/child table(s) in " + x.srcSchema + " with column " + req.tenantColumn()));
+            checks.add(new PreCheck("keys for online capture", keyless.isEmpty() || req.mode() == MoveMode.OFFLINE,
+                    keyless.isEmpty() ? "every table has a primary key or NOT NULL unique key"
+                            : "no primary key or NOT NULL unique key: " + String.join(", ", keyless)
+                                    + (req.mode() == MoveMode.OFFLINE ? " (accepted offline)" : " — online mode refuses them; add a key or use --mode offline")));
+            checks.add(sourcePrivileges(x.se, s, x.srcSchema, jobs));
+        } catch (SQLException ex) {
+            checks.add(new PreCheck("source reachable", false, x.src.name() + ": " + oneLine(ex)));
+        }
+        try (Connection d = connector.open(x.dst)) {
+            x.de = Engine.of(d);
+            x.dstSchema = req.targetSchema() != null ? req.targetSchema() : defaultSchema(x.de, d);
+            checks.add(new PreCheck("target reachable", true, x.dst.name() + " (" + x.de.name().toLowerCase() + ")"));
+            if (x.se != null) {
+                checks.add(new PreCheck("same engine", x.se == x.de, x.se == x.de ? "" : "cross-engine moves are not supported yet"));
+            }
+            checks.add(new PreCheck("source and target differ", !(x.src.name().equals(x.dst.name()) && x.dstSchema != null
+                    && x.dstSchema.equals(x.srcSchema)), x.dst.name() + " / " + x.dstSchema));
+            boolean schemaOk = x.dstSchema != null && (TargetSchema.schemaExists(x.de, d, x.dstSchema) || req.createSchema());
+            checks.add(new PreCheck("target schema", schemaOk, x.dstSchema == null ? "no default schema: give --schema"
+                    : TargetSchema.schemaExists(x.de, d, x.dstSchema) ? x.dstSchema + " exists" : x.dstSchema + (req.createSchema() ? " will be created" : " is absent: use --create")));
+            if (schemaOk && x.se == x.de) {
+                List<String> busy = new ArrayList<>();
+                for (TableJob j : x.jobs) {
+                    boolean all = true;
+                    for (String t : j.own().tables()) {
+                        all &= TargetSchema.tableExists(x.de, d, x.dstSchema, t);
+                    }
+                    if (all && count(x.de, d, x.dstSchema, j, req.tenant()) > 0) {
+                        busy.add(j.name());
+                    } else if (TargetSchema.tableExists(x.de, d, x.dstSchema, j.name()) && !all) {
+                        busy.add(j.name() + " (exists, but not its ownership chain)");
+                    }
+                }
+                checks.add(new PreCheck("target empty for tenant", busy.isEmpty(),
+                        busy.isEmpty() ? "" : "tenant rows already in " + String.join(", ", busy) + " (an earlier move? clean up or --abort)"));
+            }
+        } catch (SQLException ex) {
+            checks.add(new PreCheck("target reachable", false, x.dst.name() + ": " + oneLine(ex)));
+        }
+        Long running = journal.activeMigration(req.tenant());
+        checks.add(new PreCheck("no other move of tenant", running == null, running == null ? "" : "migration " + running + " holds the lock"));
+        x.plan = new MovePlan(req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema, req.mode(), planned, checks,
+                Math.max(1, totalBytes / 50_000_000L));
+        return x;
+    }
+
+    private PreCheck sourcePrivileges(Engine e, Connection s, String schema, List<TableJob> jobs) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        if (e == Engine.POSTGRESQL) {
+            for (TableJob j : jobs) {
+                try (PreparedStatement p = s.prepareStatement("SELECT has_table_privilege(quote_ident(?) || '.' || quote_ident(?), 'TRIGGER')")) {
+                    p.setString(1, schema);
+                    p.setString(2, j.name());
+                    try (ResultSet r = p.executeQuery()) {
+                        r.next();
+                        if (!r.getBoolean(1)) {
+                            missing.add("TRIGGER on " + j.name());
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement p = s.prepareStatement("SELECT has_database_privilege(current_database(), 'CREATE')"
+                    + " OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'tenantroute' AND has_schema_privilege('tenantroute', 'CREATE'))");
+                 ResultSet r = p.executeQuery()) {
+                r.next();
+                if (!r.getBoolean(1)) {
+                    missing.add("CREATE on the database (schema tenantroute)");
+                }
+            }
+        } else {
+            try (PreparedStatement p = s.prepareStatement(
+                    "SELECT privilege_type FROM information_schema.user_privileges WHERE grantee = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1),"
+                            + " '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''') UNION SELECT privilege_type FROM information_schema.schema_privileges"
+                            + " WHERE table_schema = ? AND grantee = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',"
+                            + " SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')")) {
+                p.setString(1, schema);
+                Set<String> privs = new HashSet<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        privs.add(r.getString(1));
+                    }
+                }
+                for (String need : new String[] {"TRIGGER", "CREATE", "SELECT", "INSERT", "DELETE"}) {
+                    if (!privs.contains(need)) {
+                        missing.add(need + " on " + schema);
+                    }
+                }
+            }
+        }
+        return new PreCheck("source privileges", missing.isEmpty(), missing.isEmpty() ? "" : "missing " + String.join(", ", missing));
+    }
+
+    private static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + j.own().fromWhere(e, schema, j.own().tenantParam(e)))) {
+            p.setString(1, tenant);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        m = Target.maskUrl(m);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * Moves the tenant (online or offline, per the request).
+     *
+     * @return the outcome; the route now points at the destination, active
+     * @throws SQLException {@code TR011} when a pre-check fails or a step fails (the tenant then stays on its
+     *     source, active and unfenced); {@code TR008} when the route changed under the move; vendor errors with
+     *     their own state, wrapped in {@code TR011}
+     */
+    public MoveResult move(MoveRequest req, MoveListener listener) throws SQLException {
+        Ctx x = plan(new Ctx(req));
+        if (!x.plan.ready()) {
+            StringBuilder b = new StringBuilder();
+            for (PreCheck c : x.plan.checks()) {
+                if (!c.passed()) {
+                    b.append(b.length() > 0 ? "; " : "").append(c.name()).append(": ").append(c.detail());
+                }
+            }
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
+        }
+        long id = journal.begin(req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema, req.mode(), req.operator());
+        return run(x, id, listener);
+    }
+
+    private MoveResult run(Ctx x, long id, MoveListener l) throws SQLException {
+        MoveRequest req = x.req;
+        String tenant = req.tenant();
+        SourceCapture cap = new SourceCapture(x.se, x.srcSchema);
+        List<String> created = new ArrayList<>();
+        Long frozenVersion = null;
+        boolean flipped = false;
+        long pauseStart = 0;
+        AtomicLong copied = new AtomicLong();
+        long replayed = 0;
+        String step = "schema";
+        try (Connection src = connector.open(x.src); Connection dst = connector.open(x.dst)) {
+            // 1. schema on the target
+            enter(id, l, step, x.dst.name() + "/" + x.dstSchema);
+            if (req.createSchema()) {
+                TargetSchema.createSchema(x.de, dst, x.dstSchema);
+            }
+            for (TableJob j : x.jobs) {
+                if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
+                    TargetSchema.createTable(x.de, dst, x.dstSchema, j);
+                    created.add(j.name());
+                    journal.tableStep(id, "create", j.name(), 0, null);
+                }
+            }
+            Map<String, TableJob> jobMap = x.jobMap();
+            Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
+            // 2. capture (online) or suspend + fence (offline), before any row is read
+            step = req.mode() == MoveMode.ONLINE ? "capture" : "suspend";
+            enter(id, l, step, x.src.name() + "/" + x.srcSchema);
+            cap.createTables(src);
+            if (req.mode() == MoveMode.OFFLINE) {
+                frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
+                pauseStart = System.nanoTime();
+            }
+            for (TableJob j : x.jobs) {
+                cap.installTriggers(src, j.own(), j.def().keyColumns());
+            }
+            cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
+            cap.waitForOlderTransactions(src, req.settleTimeoutMs());
+            // 3. copy
+            step = "copy";
+            enter(id, l, step, x.jobs.size() + " table(s), parallel " + req.parallel());
+            copyAll(x, id, l, copied);
+            // 4. catch up
+            if (req.mode() == MoveMode.ONLINE) {
+                step = "catchup";
+                enter(id, l, step, replayer.pending(src) + " change(s) pending");
+                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
+                    replayed += replayer.round(src, dst, false);
+                    long pending = replayer.pending(src);
+                    MoveMetrics.catchUpLag(x.dst.name(), pending);
+                    l.step("catchup", "round " + (round + 1) + ", " + pending + " pending");
+                    if (pending <= req.lagRows()) {
+                        break;
+                    }
+                }
+                // 5. freeze, fence, final replay
+                step = "freeze";
+                enter(id, l, step, "");
+                frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.FROZEN);
+                pauseStart = System.nanoTime();
+                step = "fence";
+                enter(id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
+                cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
+                step = "replay";
+                enter(id, l, step, "");
+                replayed += replayer.round(src, dst, true);
+            }
+            // 6. constraints, counters, verify
+            step = "constraints";
+            enter(id, l, step, "");
+            Set<String> moved = jobMap.keySet();
+            for (TableJob j : x.jobs) {
+                long fixed = TargetSchema.applyUncapturedCascades(x.de, dst, x.dstSchema, j, moved);
+                if (fixed > 0) {
+                    LOG.info("tenant '{}': {} row(s) of {} removed by FK cascades the source did without firing triggers", tenant, fixed, j.name());
+                }
+            }
+            for (TableJob j : x.jobs) {
+                TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved);
+                TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
+            }
+            step = "verify";
+            enter(id, l, step, "");
+            VerifyReport report = verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit());
+            for (TableVerification tv : report.tables()) {
+                journal.tableStep(id, "verify", tv.table(), tv.targetRows(), tv.targetChecksum());
+            }
+            if (!report.matches()) {
+                StringBuilder b = new StringBuilder();
+                for (TableVerification tv : report.tables()) {
+                    if (!tv.matches()) {
+                        b.append(b.length() > 0 ? "; " : "").append(tv.table()).append(": rows ").append(tv.sourceRows()).append("/")
+                                .append(tv.targetRows()).append(' ').append(tv.mismatches());
+                    }
+                }
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("verification failed for tenant '" + tenant + "': " + b);
+            }
+            // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
+            step = "flip";
+            enter(id, l, step, x.dst.name());
+            new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
+            long v = store.compareAndSetRoute(tenant, frozenVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
+            flipped = true;
+            long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
+            MoveMetrics.writePause(x.dst.name(), pauseMs);
+            MoveMetrics.rowsCopied(x.dst.name(), copied.get());
+            step = "cleanup";
+            try {
+                cap.clearChanges(src, tenant);
+            } catch (SQLException ex) {
+                LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));
+            }
+            journal.finish(id, "done", null);
+            l.step("done", "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms");
+            LOG.info("tenant '{}' moved from {} to {}: {} rows copied, {} changes replayed, write pause {} ms", tenant, x.src.name(),
+                    x.dst.name(), copied.get(), replayed, pauseMs);
+            return new MoveResult(id, x.plan, report, copied.get(), replayed, pauseMs, v);
+        } catch (SQLException | RuntimeException ex) {
+            if (flipped) {
+                journal.finish(id, "done", "after flip: " + oneLine(ex));
+                throw ex;
+            }
+            String reason = "step " + step + ": " + oneLine(ex);
+            LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
+            rollBack(x, cap, frozenVersion, created);
+            try {
+                journal.finish(id, "failed", reason);
+            } catch (SQLException je) {
+                ex.addSuppressed(je);
+            }
+            if (ex instanceof SQLException && TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
+                throw (SQLException) ex;
+            }
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + tenant + "' to " + x.dst.name() + " failed at " + reason
+                    + "; the tenant stays on " + x.src.name(), ex);
+        }
+    }
+
+    private void enter(long id, MoveListener l, String step, String detail) throws SQLException {
+        journal.step(id, step);
+        l.step(step, detail);
+        LOG.info("step {} {}", step, detail);
+    }
+
+    /** Undo before the flip: unfence, unfreeze / resume, drop what this move created on the destination. */
+    private void rollBack(Ctx x, SourceCapture cap, Long frozenVersion, List<String> created) {
+        String tenant = x.req.tenant();
+        try (Connection src = connector.open(x.src)) {
+            cap.unfence(src, tenant);
+        } catch (SQLException ex) {
+            LOG.error("tenant '{}': could not unfence on {}: {} — run migrate --abort", tenant, x.src.name(), oneLine(ex));
+        }
+        if (frozenVersion != null) {
+            try {
+                store.compareAndSetRoute(tenant, frozenVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
+            } catch (SQLException ex) {
+                LOG.error("tenant '{}': could not set its route active again: {}", tenant, oneLine(ex));
+            }
+        }
+        if (!created.isEmpty()) {
+            try (Connection dst = connector.open(x.dst)) {
+                for (String t : created) {
+                    TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
+                }
+            } catch (SQLException ex) {
+                LOG.warn("tenant '{}': could not drop the tables created on {}: {}", tenant, x.dst.name(), oneLine(ex));
+            }
+        }
+    }
+
+    private void copyAll(Ctx x, long id, MoveListener l, AtomicLong copied) throws SQLException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(x.req.parallel(), Math.max(1, x.jobs.size())), r -> {
+            Thread t = new Thread(r, "tenantroute-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Long> expected = new LinkedHashMap<>();
+            for (PlannedTable p : x.plan.tables()) {
+                expected.put(p.name(), p.tenantRows());
+            }
+            List<Future<?>> fs = new ArrayList<>();
+            for (TableJob j : x.jobs) {
+                fs.add(pool.submit(() -> {
+                    l.tableStarted(j.name(), expected.getOrDefault(j.name(), 0L));
+                    try (Connection s = connector.open(x.src); Connection d = connector.open(x.dst)) {
+                        long n = Copier.copy(x.se, s, x.srcSchema, d, x.dstSchema, j, x.req.tenant(), rows -> l.tableProgress(j.name(), rows));
+                        copied.addAndGet(n);
+                        journal.tableStep(id, "copy", j.name(), n, null);
+                        l.tableDone(j.name(), n);
+                    }
+                    return null;
+                }));
+            }
+            SQLException first = null;
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (ExecutionException ee) {
+                    Throwable c = ee.getCause();
+                    SQLException se = c instanceof SQLException ? (SQLException) c : new SQLException(oneLine(c), c);
+                    if (first == null) {
+                        first = se;
+                        fs.forEach(o -> o.cancel(true));
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw TenantRouteSqlState.MIGRATION_FAILED.exception("interrupted during copy");
+                } catch (java.util.concurrent.CancellationException ignored) {
+                    // cancelled after the first failure
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static VerifyReport verify(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
+            String tenant, String srcName, String dstName, int limit) throws SQLException {
+        List<TableVerification> out = new ArrayList<>();
+        for (TableJob j : jobs) {
+            Checksums.Result a = Checksums.compute(e, src, srcSchema, j, tenant, null);
+            Checksums.Result b = Checksums.compute(e, dst, dstSchema, j, tenant, null);
+            List<String> mism = List.of();
+            if (a.rows() != b.rows() || !a.checksum().equals(b.checksum())) {
+                Map<String, String> ka = Checksums.newKeyMap();
+                Map<String, String> kb = Checksums.newKeyMap();
+                Checksums.compute(e, src, srcSchema, j, tenant, ka);
+                Checksums.compute(e, dst, dstSchema, j, tenant, kb);
+                mism = Checksums.diff(ka, kb, limit);
+            }
+            out.add(new TableVerification(j.name(), a.rows(), b.rows(), a.checksum(), b.checksum(), mism));
+        }
+        return new VerifyReport(tenant, srcName, dstName, out);
+    }
+
+    /**
+     * Compares the tenant's rows where it lives now with another target (e.g. the source of its last move).
+     *
+     * @param tenant the tenant
+     * @param against the other target's name
+     * @param againstSchema schema / database there, or null for its default
+     * @param tenantColumn the tenant column (normally {@code tenant_id})
+     * @return per-table counts, checksums and the first mismatches
+     * @throws SQLException {@code TR005} unknown target, vendor errors when a database is unreachable
+     */
+    public VerifyReport verify(String tenant, String against, String againstSchema, String tenantColumn) throws SQLException {
+        TenantIds.requireValid(tenant);
+        Route route = store.route(tenant).orElse(Route.implicitShared(tenant));
+        Target here = resolve(route.target());
+        Target there = resolve(against);
+        try (Connection a = connector.open(here); Connection b = connector.open(there)) {
+            Engine e = Engine.of(a);
+            String sa = route.schema() != null ? route.schema() : defaultSchema(e, a);
+            String sb = againstSchema != null ? againstSchema : defaultSchema(Engine.of(b), b);
+            Map<String, Catalog.Table> tables = Catalog.read(a, e, sa);
+            List<TableJob> jobs = new ArrayList<>();
+            for (Ownership o : Planner.owned(tables, tenantColumn, Map.of())) {
+                jobs.add(new TableJob(tables.get(o.table()), o));
+            }
+            return verify(e, a, sa, b, sb, jobs, tenant, here.name(), there.name(), 10);
+        }
+    }
+
+    /**
+     * Abandons an interrupted or failed move of the tenant: if the route was not flipped, unfences the source,
+     * makes the route active on the source again and drops the tables the move created on the destination;
+     * then releases the journal lock.
+     *
+     * @return the aborted migration id, or -1 when no move of the tenant holds the lock
+     * @throws SQLException when a database is unreachable (the lock stays; run abort again)
+     */
+    public long abort(String tenant) throws SQLException {
+        TenantIds.requireValid(tenant);
+        Long id = journal.activeMigration(tenant);
+        if (id == null) {
+            return -1;
+        }
+        MigrationJournal.Migration m = journal.get(id);
+        Route route = store.route(tenant).orElse(Route.implicitShared(tenant));
+        boolean flipped = route.target().equals(m.target()) && (!m.target().equals(m.source())
+                || java.util.Objects.equals(route.schema(), emptyToNull(m.targetSchema())));
+        if (flipped) {
+            journal.finish(id, "done", "aborted after the flip: the tenant already lives on " + m.target());
+            return id;
+        }
+        Target src = resolve(m.source());
+        try (Connection s = connector.open(src)) {
+            new SourceCapture(Engine.of(s), m.sourceSchema()).unfence(s, tenant);
+        }
+        if (route.state() != RouteState.ACTIVE && route.target().equals(m.source())) {
+            store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE);
+        }
+        List<String> created = new ArrayList<>();
+        for (MigrationJournal.Step st : journal.steps(id)) {
+            if ("create".equals(st.step()) && st.table() != null) {
+                created.add(st.table());
+            }
+        }
+        if (!created.isEmpty()) {
+            Target dst = resolve(m.target());
+            try (Connection d = connector.open(dst)) {
+                Engine e = Engine.of(d);
+                for (String t : created) {
+                    TargetSchema.dropTable(e, d, m.targetSchema(), t);
+                }
+            }
+        }
+        journal.finish(id, "aborted", null);
+        return id;
+    }
+
+    /**
+     * Resumes an interrupted move: when its flip already happened the journal is closed as done; otherwise the
+     * interrupted attempt is rolled back ({@link #abort}) and the move starts again from the plan with
+     * {@code req}. Nothing is lost either way: before the flip the tenant's data of record is on the source.
+     *
+     * @return the new move's result, or null when the interrupted move had already flipped
+     */
+    public MoveResult resume(MoveRequest req, MoveListener listener) throws SQLException {
+        Long id = journal.activeMigration(req.tenant());
+        if (id != null) {
+            MigrationJournal.Migration m = journal.get(id);
+            abort(req.tenant());
+            MigrationJournal.Migration after = journal.get(id);
+            if ("done".equals(after.status())) {
+                return null;
+            }
+            LOG.info("resuming move of tenant '{}' (migration {} from {} rolled back, starting again)", req.tenant(), id, m.source());
+        }
+        return move(req, listener);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

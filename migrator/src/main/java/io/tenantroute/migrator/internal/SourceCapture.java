@@ -1,0 +1,350 @@
+package io.tenantroute.migrator.internal;
+
+import io.tenantroute.config.TenantRouteSqlState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Change capture and the fence, both done by row triggers on the source database.
+ *
+ * <p>Objects: PostgreSQL schema {@code tenantroute} with tables {@code mig_fence} and {@code mig_changes} and
+ * one trigger function per table; MySQL/MariaDB tables {@code tenantroute_fence} and {@code tenantroute_changes}
+ * in the app's own database (so no extra grants) and three triggers per table.
+ *
+ * <p>The fence table holds one row per tenant being moved: state {@code capture} (changes recorded) or
+ * {@code fenced} (writes raise SQLSTATE {@code TR003}). Every trigger reads the tenant's row with a share lock
+ * ({@code FOR SHARE} / {@code LOCK IN SHARE MODE}) which it keeps until its transaction ends. Fencing is an
+ * {@code UPDATE} of that row: it waits for every transaction that already wrote the tenant's rows, and every
+ * later write reads the updated row (a locking read sees the newest version) and is rejected. So "wait for
+ * in-flight transactions" is the fence acquisition itself, bounded by a lock timeout.
+ *
+ * <p>A locking read does not see a row inserted after a REPEATABLE READ snapshot was taken, so after the
+ * capture row is inserted the mover waits until every transaction that started before is over
+ * ({@link #waitForOlderTransactions}); only then is the copy snapshot taken.
+ */
+public final class SourceCapture {
+    private final Engine e;
+    private final String schema;
+
+    /**
+     * @param e the source engine
+     * @param schema the app schema (PostgreSQL) / database (MySQL) on the source
+     */
+    public SourceCapture(Engine e, String schema) {
+        this.e = e;
+        this.schema = schema;
+    }
+
+    /** @return the qualified fence table */
+    public String fenceTable() {
+        return e == Engine.POSTGRESQL ? "tenantroute.mig_fence" : e.q(schema, Catalog.OWN_PREFIX + "fence");
+    }
+
+    /** @return the qualified change table */
+    public String changeTable() {
+        return e == Engine.POSTGRESQL ? "tenantroute.mig_changes" : e.q(schema, Catalog.OWN_PREFIX + "changes");
+    }
+
+    /** Creates the fence and change tables if absent. */
+    public void createTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (e == Engine.POSTGRESQL) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS tenantroute");
+                s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_fence (tenant text PRIMARY KEY, state text NOT NULL,"
+                        + " migration_id bigint, since timestamptz NOT NULL DEFAULT now())");
+                s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_changes (id bigserial PRIMARY KEY, sch text NOT NULL,"
+                        + " tbl text NOT NULL, tenant text, pk text NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS mig_changes_tenant ON tenantroute.mig_changes (sch, tenant, id)");
+            } else {
+                s.execute("CREATE TABLE IF NOT EXISTS " + fenceTable() + " (tenant VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+                        + " PRIMARY KEY, state VARCHAR(16) NOT NULL, migration_id BIGINT, since TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
+                        + " ENGINE=InnoDB");
+                s.execute("CREATE TABLE IF NOT EXISTS " + changeTable() + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, sch VARCHAR(64) NOT NULL,"
+                        + " tbl VARCHAR(64) NOT NULL, tenant VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, pk TEXT NOT NULL,"
+                        + " KEY tenantroute_changes_tenant (sch, tenant, id)) ENGINE=InnoDB");
+            }
+        }
+    }
+
+    /**
+     * Installs (or replaces, PostgreSQL) the capture-and-fence triggers on one owned table.
+     *
+     * @param key the table's key columns; empty: fence only, no capture (offline mode)
+     */
+    public void installTriggers(Connection c, Ownership o, List<String> key) throws SQLException {
+        if (e == Engine.POSTGRESQL) {
+            installPg(c, o, key);
+        } else {
+            for (String op : new String[] {"INSERT", "UPDATE", "DELETE"}) {
+                installMySql(c, o, key, op);
+            }
+        }
+    }
+
+    private static String shortName(String prefix, String table) {
+        String n = prefix + table;
+        if (n.length() > 60) {
+            n = n.substring(0, 50) + "_" + Integer.toHexString(table.hashCode());
+        }
+        return n;
+    }
+
+    private String pkJson(Ownership o, List<String> key, String rowVar) {
+        StringBuilder b = new StringBuilder(e == Engine.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
+        for (int i = 0; i < key.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(rowVar).append('.').append(e.q(key.get(i)));
+        }
+        return b.append(e == Engine.POSTGRESQL ? ")::text" : ")").toString();
+    }
+
+    private void installPg(Connection c, Ownership o, List<String> key) throws SQLException {
+        String fn = "tenantroute." + e.q(shortName("c_" + schema + "_", o.table()));
+        boolean child = !o.hops().isEmpty();
+        StringBuilder b = new StringBuilder();
+        b.append("CREATE OR REPLACE FUNCTION ").append(fn).append("() RETURNS trigger LANGUAGE plpgsql AS $tr$\n")
+                .append("DECLARE t_new text; t_old text; s_new text; s_old text; who text;\nBEGIN\n")
+                .append("  IF NOT EXISTS (SELECT 1 FROM tenantroute.mig_fence) THEN RETURN NULL; END IF;\n")
+                .append("  IF TG_OP <> 'DELETE' THEN t_new := ").append(o.tenantOfRow(e, schema, "NEW")).append("; END IF;\n")
+                .append("  IF TG_OP <> 'INSERT' THEN t_old := ").append(o.tenantOfRow(e, schema, "OLD")).append("; END IF;\n")
+                .append("  IF t_new IS NOT NULL THEN SELECT f.state INTO s_new FROM tenantroute.mig_fence f WHERE f.tenant = t_new FOR SHARE; END IF;\n")
+                .append("  IF t_old IS NOT NULL AND t_old IS DISTINCT FROM t_new THEN SELECT f.state INTO s_old FROM tenantroute.mig_fence f WHERE f.tenant = t_old FOR SHARE; END IF;\n")
+                .append("  IF s_new = 'fenced' OR s_old = 'fenced' THEN\n")
+                .append("    who := CASE WHEN s_new = 'fenced' THEN t_new ELSE t_old END;\n")
+                .append("    RAISE EXCEPTION 'TenantRoute: tenant % is fenced on this database (moved or cutting over): re-read the tenant map and retry', who USING ERRCODE = 'TR003';\n")
+                .append("  END IF;\n");
+        if (!key.isEmpty()) {
+            b.append("  IF s_new IS NOT NULL OR s_old IS NOT NULL").append(child ? " OR (t_new IS NULL AND t_old IS NULL)" : "").append(" THEN\n")
+                    .append("    who := CASE WHEN s_old IS NOT NULL THEN t_old WHEN s_new IS NOT NULL THEN t_new END;\n")
+                    .append("    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ").append(pkJson(o, key, "OLD")).append(" IS DISTINCT FROM ")
+                    .append(pkJson(o, key, "NEW")).append(") THEN INSERT INTO tenantroute.mig_changes(sch, tbl, tenant, pk) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, who, ")
+                    .append(pkJson(o, key, "OLD")).append("); END IF;\n")
+                    .append("    IF TG_OP <> 'DELETE' THEN INSERT INTO tenantroute.mig_changes(sch, tbl, tenant, pk) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, who, ")
+                    .append(pkJson(o, key, "NEW")).append("); END IF;\n")
+                    .append("  END IF;\n");
+        }
+        b.append("  RETURN NULL;\nEND $tr$");
+        try (Statement s = c.createStatement()) {
+            s.execute(b.toString());
+            s.execute("CREATE OR REPLACE TRIGGER tenantroute_capture AFTER INSERT OR UPDATE OR DELETE ON " + e.q(schema, o.table())
+                    + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+            s.execute("CREATE OR REPLACE FUNCTION tenantroute.no_truncate() RETURNS trigger LANGUAGE plpgsql AS $tr$ BEGIN"
+                    + " IF EXISTS (SELECT 1 FROM tenantroute.mig_fence) THEN RAISE EXCEPTION"
+                    + " 'TenantRoute: TRUNCATE of % refused while a tenant is moved or fenced', TG_TABLE_NAME USING ERRCODE = 'TR003'; END IF;"
+                    + " RETURN NULL; END $tr$");
+            s.execute("CREATE OR REPLACE TRIGGER tenantroute_no_truncate BEFORE TRUNCATE ON " + e.q(schema, o.table())
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION tenantroute.no_truncate()");
+        }
+    }
+
+    private void installMySql(Connection c, Ownership o, List<String> key, String op) throws SQLException {
+        String name = shortName("tenantroute_" + op.substring(0, 1).toLowerCase(Locale.ROOT) + "_", o.table());
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = ? AND trigger_name = ?")) {
+            p.setString(1, schema);
+            p.setString(2, name);
+            try (ResultSet r = p.executeQuery()) {
+                if (r.next()) {
+                    return; // installed by an earlier attempt; MySQL has no atomic replace
+                }
+            }
+        }
+        boolean child = !o.hops().isEmpty();
+        String fence = fenceTable();
+        String bin = " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+        StringBuilder b = new StringBuilder();
+        b.append("CREATE TRIGGER ").append(e.q(schema, name)).append(" AFTER ").append(op).append(" ON ").append(e.q(schema, o.table()))
+                .append(" FOR EACH ROW BEGIN\n")
+                .append("  DECLARE t_new VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n")
+                .append("  DECLARE t_old VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n")
+                .append("  DECLARE s_new VARCHAR(16) DEFAULT NULL;\n  DECLARE s_old VARCHAR(16) DEFAULT NULL;\n")
+                .append("  DECLARE who VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n  DECLARE msg VARCHAR(512);\n")
+                .append("  IF EXISTS (SELECT 1 FROM ").append(fence).append(") THEN\n");
+        if (!op.equals("DELETE")) {
+            b.append("    SET t_new = ").append(o.tenantOfRow(e, schema, "NEW")).append(";\n")
+                    .append("    IF t_new IS NOT NULL THEN SELECT MAX(f.state) INTO s_new FROM ").append(fence)
+                    .append(" f WHERE f.tenant = t_new LOCK IN SHARE MODE; END IF;\n");
+        }
+        if (!op.equals("INSERT")) {
+            b.append("    SET t_old = ").append(o.tenantOfRow(e, schema, "OLD")).append(";\n")
+                    .append("    IF t_old IS NOT NULL AND NOT (t_old <=> t_new) THEN SELECT MAX(f.state) INTO s_old FROM ").append(fence)
+                    .append(" f WHERE f.tenant = t_old LOCK IN SHARE MODE; END IF;\n");
+        }
+        b.append("    IF s_new = 'fenced' OR s_old = 'fenced' THEN\n")
+                .append("      SET msg = CONCAT('TenantRoute: tenant ', IF(s_new = 'fenced', t_new, t_old),")
+                .append(" ' is fenced on this database (moved or cutting over): re-read the tenant map and retry');\n")
+                .append("      SIGNAL SQLSTATE 'TR003' SET MESSAGE_TEXT = msg;\n    END IF;\n");
+        if (!key.isEmpty()) {
+            b.append("    IF s_new IS NOT NULL OR s_old IS NOT NULL").append(child ? " OR (t_new IS NULL AND t_old IS NULL)" : "").append(" THEN\n")
+                    .append("      SET who = IF(s_old IS NOT NULL, t_old, IF(s_new IS NOT NULL, t_new, NULL));\n");
+            if (op.equals("UPDATE")) {
+                b.append("      IF NOT (").append(pkJson(o, key, "OLD")).append(" <=> ").append(pkJson(o, key, "NEW")).append(") THEN\n")
+                        .append("      INSERT INTO ").append(changeTable()).append(" (sch, tbl, tenant, pk) VALUES (")
+                        .append(sqlString(schema)).append(", ").append(sqlString(o.table())).append(", who, ").append(pkJson(o, key, "OLD")).append(");\n")
+                        .append("      END IF;\n");
+            } else if (op.equals("DELETE")) {
+                b.append("      INSERT INTO ").append(changeTable()).append(" (sch, tbl, tenant, pk) VALUES (")
+                        .append(sqlString(schema)).append(", ").append(sqlString(o.table())).append(", who, ").append(pkJson(o, key, "OLD")).append(");\n");
+            }
+            if (!op.equals("DELETE")) {
+                b.append("      INSERT INTO ").append(changeTable()).append(" (sch, tbl, tenant, pk) VALUES (")
+                        .append(sqlString(schema)).append(", ").append(sqlString(o.table())).append(", who, ").append(pkJson(o, key, "NEW")).append(");\n");
+            }
+            b.append("    END IF;\n");
+        }
+        b.append("  END IF;\nEND");
+        try (Statement s = c.createStatement()) {
+            s.execute(b.toString());
+        }
+    }
+
+    /** An identifier as a MySQL string literal (catalog names only, never tenant data). */
+    private static String sqlString(String ident) {
+        return "'" + ident.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /**
+     * Sets the tenant's fence row (autocommit connection). {@code fenced} waits for the share locks of
+     * in-flight writers, at most {@code lockTimeoutMs}.
+     *
+     * @throws SQLException {@code TR011} when in-flight transactions did not end in time
+     */
+    public void setState(Connection c, String tenant, String state, long migrationId, long lockTimeoutMs) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            if (e == Engine.POSTGRESQL) {
+                s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeoutMs));
+            } else {
+                s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (lockTimeoutMs + 999) / 1000));
+            }
+            String upsert = e == Engine.POSTGRESQL
+                    ? "INSERT INTO tenantroute.mig_fence(tenant, state, migration_id) VALUES (?, ?, ?)"
+                            + " ON CONFLICT (tenant) DO UPDATE SET state = EXCLUDED.state, migration_id = EXCLUDED.migration_id, since = now()"
+                    : "INSERT INTO " + fenceTable() + " (tenant, state, migration_id) VALUES (?, ?, ?)"
+                            + " ON DUPLICATE KEY UPDATE state = VALUES(state), migration_id = VALUES(migration_id), since = CURRENT_TIMESTAMP(6)";
+            try (PreparedStatement p = c.prepareStatement(upsert)) {
+                p.setString(1, tenant);
+                p.setString(2, state);
+                p.setLong(3, migrationId);
+                p.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException ex) {
+            c.rollback();
+            String st = ex.getSQLState();
+            if ("55P03".equals(st) || "40001".equals(st) || ex.getErrorCode() == 1205) {
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("fence of tenant '" + tenant
+                        + "': in-flight transactions of the tenant did not end within " + lockTimeoutMs + " ms", ex);
+            }
+            throw ex;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Removes the tenant's fence row and its pending changes: writes on the source work again, uncaptured. */
+    public void unfence(Connection c, String tenant) throws SQLException {
+        if (!tablesExist(c)) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + fenceTable() + " WHERE tenant = ?")) {
+            p.setString(1, tenant);
+            p.executeUpdate();
+        }
+        clearChanges(c, tenant);
+    }
+
+    /** Deletes the tenant's pending changes (after the flip, or after unfence). */
+    public void clearChanges(Connection c, String tenant) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + changeTable() + " WHERE sch = ? AND tenant = ?")) {
+            p.setString(1, schema);
+            p.setString(2, tenant);
+            p.executeUpdate();
+        }
+    }
+
+    /** @return the tenant's fence state, or null */
+    public String state(Connection c, String tenant) throws SQLException {
+        if (!tablesExist(c)) {
+            return null;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT state FROM " + fenceTable() + " WHERE tenant = ?")) {
+            p.setString(1, tenant);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** @return whether the fence table exists on this source */
+    public boolean tablesExist(Connection c) throws SQLException {
+        String sql = e == Engine.POSTGRESQL
+                ? "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'tenantroute' AND k.relname = 'mig_fence'"
+                : "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'tenantroute_fence'";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            if (e == Engine.MYSQL) {
+                p.setString(1, schema);
+            }
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /**
+     * Waits until every transaction on the source that started before now has ended, so that every later
+     * snapshot sees the fence row just committed. PostgreSQL: client backends of the source database
+     * ({@code pg_stat_activity.xact_start}, needs {@code pg_read_all_stats} or superuser to see other users'
+     * sessions). MySQL: {@code innodb_trx} is server-wide, so it counts sessions whose current database is the
+     * source schema or none (an app that reaches the schema only through qualified names from another
+     * default database is not waited for — a documented limit).
+     *
+     * @param timeoutMs the limit, in milliseconds
+     * @throws SQLException {@code TR011} on timeout (the caller rolls back)
+     */
+    public void waitForOlderTransactions(Connection c, long timeoutMs) throws SQLException {
+        String now;
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(e == Engine.POSTGRESQL ? "SELECT clock_timestamp()::text" : "SELECT CAST(NOW(6) AS CHAR)")) {
+            r.next();
+            now = r.getString(1);
+        }
+        String sql = e == Engine.POSTGRESQL
+                ? "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz)"
+                : "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
+                        + " WHERE t.trx_started < CAST(? AS DATETIME(6)) AND t.trx_mysql_thread_id <> CONNECTION_ID() AND (p.db = ? OR p.db IS NULL)";
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            long n;
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setString(1, now);
+                if (e == Engine.MYSQL) {
+                    p.setString(2, schema);
+                }
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    n = r.getLong(1);
+                }
+            }
+            if (n == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception(n + " transaction(s) older than the capture start are still open on the source after "
+                        + timeoutMs + " ms");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("interrupted while waiting for older transactions");
+            }
+        }
+    }
+}

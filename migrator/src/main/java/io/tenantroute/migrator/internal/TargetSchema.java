@@ -1,0 +1,215 @@
+package io.tenantroute.migrator.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+
+/**
+ * Creates the tenant's tables on the target from the source definitions. Foreign keys come last
+ * ({@link #addForeignKeys}), after the final replay: that defers every FK check of the bulk load and the
+ * catch-up (cycles and self-references need no ordering) and validates them all at once before the flip.
+ */
+public final class TargetSchema {
+    private TargetSchema() {
+    }
+
+    /** @return whether the schema (PostgreSQL) / database (MySQL) exists */
+    public static boolean schemaExists(Engine e, Connection c, String schema) throws SQLException {
+        String sql = e == Engine.POSTGRESQL ? "SELECT 1 FROM pg_namespace WHERE nspname = ?"
+                : "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, schema);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** Creates the schema / database if absent. */
+    public static void createSchema(Engine e, Connection c, String schema) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute((e == Engine.POSTGRESQL ? "CREATE SCHEMA IF NOT EXISTS " : "CREATE DATABASE IF NOT EXISTS ") + e.q(schema));
+        }
+    }
+
+    /** @return whether the table exists */
+    public static boolean tableExists(Engine e, Connection c, String schema, String table) throws SQLException {
+        String sql = e == Engine.POSTGRESQL
+                ? "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = ? AND k.relname = ? AND k.relkind IN ('r','p')"
+                : "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, schema);
+            p.setString(2, table);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** Creates the table (without foreign keys) and its indexes. */
+    public static void createTable(Engine e, Connection c, String schema, TableJob job) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (e == Engine.POSTGRESQL) {
+                String qn = e.q(schema, job.name());
+                s.execute(String.format(job.def().createSql(), qn));
+                for (String idx : job.def().indexSql()) {
+                    s.execute(String.format(idx, qn));
+                }
+            } else {
+                String ddl = job.def().createSql();
+                int nl = ddl.indexOf('\n');
+                s.execute("CREATE TABLE " + e.q(schema, job.name()) + " (" + ddl.substring(nl));
+            }
+        }
+    }
+
+    /** Drops a table (cleanup of a failed move; only tables this move created). */
+    public static void dropTable(Engine e, Connection c, String schema, String table) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (e == Engine.MYSQL) {
+                s.execute("SET SESSION foreign_key_checks = 0");
+            }
+            s.execute("DROP TABLE IF EXISTS " + e.q(schema, table) + (e == Engine.POSTGRESQL ? " CASCADE" : ""));
+        }
+    }
+
+    /**
+     * Adds the table's foreign keys whose referenced table is part of the move (validating the copied data).
+     *
+     * @param moved names of the tables in the move
+     */
+    public static void addForeignKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved) throws SQLException {
+        for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
+            if (!moved.contains(fk.refTable()) || fk.definition() == null) {
+                continue;
+            }
+            String exists = e == Engine.POSTGRESQL
+                    ? "SELECT 1 FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
+                            + " WHERE n.nspname = ? AND t.relname = ? AND k.conname = ?"
+                    : "SELECT 1 FROM information_schema.table_constraints WHERE table_schema = ? AND table_name = ? AND constraint_name = ?";
+            try (PreparedStatement p = c.prepareStatement(exists)) {
+                p.setString(1, schema);
+                p.setString(2, job.name());
+                p.setString(3, fk.name());
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        continue;
+                    }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                if (e == Engine.POSTGRESQL) {
+                    // the definition names the referenced table unqualified: resolve it in the target schema
+                    try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
+                        c.setAutoCommit(false);
+                        p.setString(1, schema);
+                        p.execute();
+                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
+                        c.commit();
+                    } catch (SQLException ex) {
+                        c.rollback();
+                        throw ex;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                } else {
+                    String old = c.getCatalog();
+                    c.setCatalog(schema);
+                    try {
+                        s.execute("SET SESSION foreign_key_checks = 1");
+                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
+                    } finally {
+                        if (old != null && !old.isEmpty()) {
+                            c.setCatalog(old);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Moves identity / serial / AUTO_INCREMENT counters above the copied maximum. */
+    public static void bumpIdentities(Engine e, Connection c, String schema, TableJob job) throws SQLException {
+        for (Catalog.Column col : job.def().columns()) {
+            if (!col.autoIncrement()) {
+                continue;
+            }
+            String max;
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT MAX(" + e.q(col.name()) + ") FROM " + e.q(schema, job.name()))) {
+                r.next();
+                max = r.getString(1);
+            }
+            if (max == null) {
+                continue;
+            }
+            long next = Long.parseLong(max) + 1;
+            try (Statement s = c.createStatement()) {
+                if (e == Engine.POSTGRESQL) {
+                    try (PreparedStatement p = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, ?), GREATEST(?, nextval(pg_get_serial_sequence(?, ?))), false)")) {
+                        String qn = e.q(schema, job.name());
+                        p.setString(1, qn);
+                        p.setString(2, col.name());
+                        p.setLong(3, next);
+                        p.setString(4, qn);
+                        p.setString(5, col.name());
+                        p.execute();
+                    }
+                } else {
+                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + next);
+                }
+            }
+        }
+    }
+
+    /**
+     * MySQL/MariaDB do not fire triggers for rows changed by foreign key actions, so a cascaded delete on the
+     * source is not captured. After the final replay (source fenced) a child row on the target whose parent is
+     * gone can only come from such a cascade: apply the FK's own action ({@code ON DELETE CASCADE} deletes it,
+     * {@code SET NULL} clears it). Call in load order (parents first) so multi-level cascades propagate.
+     * Verification afterwards compares every row with the source. No-op on PostgreSQL (its triggers fire).
+     *
+     * @return rows fixed
+     */
+    public static long applyUncapturedCascades(Engine e, Connection c, String schema, TableJob job, Set<String> moved) throws SQLException {
+        if (e != Engine.MYSQL) {
+            return 0;
+        }
+        long n = 0;
+        for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
+            if (!moved.contains(fk.refTable()) || fk.definition() == null) {
+                continue;
+            }
+            String def = fk.definition().toUpperCase(java.util.Locale.ROOT);
+            boolean cascade = def.contains("ON DELETE CASCADE");
+            boolean setNull = def.contains("ON DELETE SET NULL");
+            if (!cascade && !setNull) {
+                continue;
+            }
+            StringBuilder on = new StringBuilder();
+            StringBuilder notNull = new StringBuilder();
+            for (int i = 0; i < fk.columns().size(); i++) {
+                on.append(i > 0 ? " AND " : "").append("c.").append(e.q(fk.columns().get(i))).append(" = p.").append(e.q(fk.refColumns().get(i)));
+                notNull.append(" AND c.").append(e.q(fk.columns().get(i))).append(" IS NOT NULL");
+            }
+            String orphan = " FROM " + e.q(schema, job.name()) + " c LEFT JOIN " + e.q(schema, fk.refTable()) + " p ON " + on
+                    + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull;
+            try (Statement s = c.createStatement()) {
+                if (cascade) {
+                    n += s.executeUpdate("DELETE c" + orphan);
+                } else {
+                    StringBuilder set = new StringBuilder();
+                    for (String col : fk.columns()) {
+                        set.append(set.length() > 0 ? ", " : "").append("c.").append(e.q(col)).append(" = NULL");
+                    }
+                    n += s.executeUpdate("UPDATE " + e.q(schema, job.name()) + " c LEFT JOIN " + e.q(schema, fk.refTable()) + " p ON " + on
+                            + " SET " + set + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull);
+                }
+            }
+        }
+        return n;
+    }
+}
