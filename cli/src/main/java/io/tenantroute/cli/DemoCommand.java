@@ -13,6 +13,7 @@ import io.tenantroute.config.Route;
 import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantMapStore;
+import io.tenantroute.driver.TenantRouteDriver;
 import io.tenantroute.migrator.MigrationJournal;
 import io.tenantroute.migrator.MoveListener;
 import io.tenantroute.migrator.MoveRequest;
@@ -259,9 +260,13 @@ final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             w.stop();
             w.await();
+            TenantRouteDriver.shutdown();
             throw e;
         }
         w.await();
+        // The app is done: close the driver's pools and its tenant-map watcher (LISTEN), so nothing keeps running
+        // or reconnects to the databases dropped below.
+        TenantRouteDriver.shutdown();
         say(String.format(Locale.ROOT, "app finished: %,d transactions committed", w.units()));
 
         Map<String, String> finalRoutes = new LinkedHashMap<>(routes);
@@ -361,6 +366,16 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  longest write pause seen by the app for '%s': %d ms (%d write statements around the cutover;"
                 + " longest before the move: %d ms); migrator's freeze → flip: %d ms%n", tenant, cut[0] / 1_000_000, cut[1],
                 base[0] / 1_000_000, r.writePauseMillis());
+        long failed = 0;
+        for (Map.Entry<String, Long> e : w.errors().entrySet()) {
+            if (e.getKey().startsWith(tenant + " ")) {
+                failed += e.getValue();
+            }
+        }
+        if (failed > 0) {
+            out.printf(Locale.ROOT, "  '%s' transactions that failed with an error (listed above; not acknowledged to the app, so not"
+                    + " counted as writes): %d%n", tenant, failed);
+        }
         out.println("  verification (per table, rows and checksum on shared → " + onlineTarget + "):");
         List<List<String>> rows = new ArrayList<>();
         for (TableVerification tv : r.verification().tables()) {
