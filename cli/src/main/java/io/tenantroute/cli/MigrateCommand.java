@@ -67,7 +67,8 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
 
-    @Option(names = "--resume", description = "resume an interrupted move of the tenant (rolls it back and starts again unless it flipped)")
+    @Option(names = "--resume", description = "resume an interrupted move of the tenant (rolls it back and starts again unless it flipped);"
+            + " --to defaults to the interrupted move's destination")
     boolean resume;
 
     @Option(names = "--abort", description = "abort an interrupted move of the tenant: unfence, unfreeze, drop what it created")
@@ -78,7 +79,7 @@ public final class MigrateCommand implements Callable<Integer> {
         if (resume && abort) {
             throw new ParameterException(spec.commandLine(), "--resume and --abort exclude each other");
         }
-        if (!abort && (to == null || to.isBlank())) {
+        if (!abort && !resume && (to == null || to.isBlank())) {
             throw new ParameterException(spec.commandLine(), "--to <target> is required");
         }
         MoveMode m;
@@ -103,6 +104,19 @@ public final class MigrateCommand implements Callable<Integer> {
                     System.out.println(id < 0 ? "no move of tenant '" + tenant + "' to abort" : "aborted migration " + id + "; tenant '" + tenant + "' is active on its source");
                 }
                 return 0;
+            }
+            if (resume && (to == null || to.isBlank())) {
+                // --resume <tenant> alone: the interrupted move's destination, from the journal
+                Long active = journal.activeMigration(tenant);
+                if (active == null) {
+                    System.err.println("error: no interrupted move of tenant '" + tenant + "' to resume: give --to");
+                    return 1;
+                }
+                MigrationJournal.Migration interrupted = journal.get(active);
+                to = interrupted.target();
+                if (schema == null && interrupted.target().equals(interrupted.source())) {
+                    schema = interrupted.targetSchema(); // a schema-per-tenant move on the same target needs its schema back
+                }
             }
             MoveRequest req = MoveRequest.of(tenant, to).withSchema(schema, create).withMode(m).withParallel(parallel)
                     .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs);

@@ -23,6 +23,10 @@ public enum TenantRouteProperty {
     CONTROL_URL("tenantroute.control-url", null,
             "Vendor JDBC URL of the database holding the tenant map's control tables. Default: the driver URL's own database, "
                     + "with the connection's user and password."),
+    /** The schema (PostgreSQL) / database (MySQL) of the control tables. */
+    CONTROL_SCHEMA("tenantroute.control-schema", "tenantroute",
+            "Schema (PostgreSQL) or database (MySQL/MariaDB) of the control tables in the control database, `[a-z0-9_]`, "
+                    + "1 to 63 characters; several tenant maps can share one server under different names."),
     /** A read-only YAML tenant map instead of control tables. */
     MAP_FILE("tenantroute.map-file", null,
             "Path of a read-only YAML tenant map; when set, the control tables are not used."),
@@ -37,6 +41,10 @@ public enum TenantRouteProperty {
     /** Maximum size of each per-target connection pool. */
     POOL_SIZE("tenantroute.pool-size", "10",
             "Maximum number of physical connections of each per-target pool (one set of pools per JVM, keyed by target and credentials)."),
+    /** How long borrowing a physical connection may take, in milliseconds. */
+    CONNECT_TIMEOUT_MS("tenantroute.connect-timeout-ms", "30000",
+            "How long a statement waits for a physical connection from a target's pool (HikariCP connectionTimeout), in "
+                    + "milliseconds, at least 250; then the vendor's connection error is thrown, naming the target."),
     /** Routing policy of SQL tenant inference. */
     ROUTING_POLICY("tenantroute.routing-policy", "lenient",
             "What to do with a statement that names no tenant and has none from any other source: `lenient` runs it on `shared`, "

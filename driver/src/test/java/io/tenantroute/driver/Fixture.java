@@ -40,7 +40,7 @@ final class Fixture implements AutoCloseable {
         map.target("a", a.url());
         map.target("b", b.url());
         this.refreshMs = watching ? 250 : 0;
-        TenantMaps.install(shared.url(), null, refreshMs, map);
+        TenantMaps.install(shared.url(), refreshMs, map);
     }
 
     /** @return the connect properties the tests use: small pools, and the map-refresh setting of this fixture */

@@ -453,4 +453,111 @@ class RoutingTest {
             assertEquals(List.of("a"), f.whereIs("via-datasource"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void hikariWithOnlyTheJdbcUrl_findsTheDriver_likeSpringBootDefaults(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            f.map.route("acme", "b");
+            HikariConfig hc = new HikariConfig(); // spring.datasource.url only: no driver class name
+            hc.setJdbcUrl(f.shared.tenantRouteUrl() + "&tenantroute.pool-size=2&tenantroute.tenant=acme");
+            hc.setMaximumPoolSize(1);
+            try (HikariDataSource app = new HikariDataSource(hc); Connection c = app.getConnection()) {
+                Fixture.insert(c, "acme", "spring-style");
+                assertTrue(c.isWrapperFor(TenantRouteConnection.class));
+            }
+            assertEquals(List.of("b"), f.whereIs("spring-style"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void changedTargetDefinition_nextTransactionUsesTheNewDefinition(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect(); var scope = TenantContext.use("acme")) {
+            f.map.route("acme", "a");
+            Fixture.insert(c, "acme", "old-definition");
+            f.map.target("a", f.b.url()); // target a now points at database b (new version): a new pool replaces the old
+            Fixture.insert(c, "acme", "new-definition");
+            assertEquals("a", c.unwrap(TenantRouteConnection.class).lastTarget());
+            assertEquals(List.of("a"), f.whereIs("old-definition"));
+            assertEquals(List.of("b"), f.whereIs("new-definition"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void yamlMapFile_routesTenants(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            java.nio.file.Path yaml = java.nio.file.Files.createTempFile("tenantroute-map", ".yaml");
+            try {
+                java.nio.file.Files.writeString(yaml, "targets:\n  - name: a\n    url: \"" + f.a.url() + "\"\n"
+                        + "routes:\n  - tenant: acme\n    target: a\n  - tenant: gone\n    target: a\n    state: suspended\n");
+                Properties p = new Properties();
+                p.setProperty("tenantroute.map-file", yaml.toString());
+                try (Connection c = f.connect(p); Statement s = c.createStatement()) {
+                    s.execute("SET tenantroute.tenant = 'acme'");
+                    s.executeUpdate("INSERT INTO t VALUES ('acme', 'from-yaml')");
+                    s.execute("SET tenantroute.tenant = 'gone'");
+                    assertEquals("TR001", assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO t VALUES ('gone', 'x')")).getSQLState());
+                }
+                assertEquals(List.of("a"), f.whereIs("from-yaml"));
+            } finally {
+                java.nio.file.Files.deleteIfExists(yaml);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void callableStatement_runsOnTheTenantsTarget_andReadsOutParameters(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect(); var scope = TenantContext.use("acme")) {
+            f.b.execute(engine == Engine.POSTGRESQL
+                    ? "CREATE FUNCTION shout(s text) RETURNS text LANGUAGE sql AS 'SELECT upper(s) || ''@b'''"
+                    : "CREATE FUNCTION shout(s VARCHAR(50)) RETURNS VARCHAR(60) DETERMINISTIC RETURN CONCAT(UPPER(s), '@b')");
+            f.map.route("acme", "b");
+            try (java.sql.CallableStatement cs = c.prepareCall("{? = call shout(?)}")) {
+                cs.registerOutParameter(1, java.sql.Types.VARCHAR);
+                cs.setString(2, "hello");
+                cs.execute();
+                assertEquals("HELLO@b", cs.getString(1));
+                cs.setString(2, "again"); // re-executes on a new physical connection: registration replayed
+                cs.execute();
+                assertEquals("AGAIN@b", cs.getString(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void transactionOnOneTarget_refusesATenantOfAnotherTarget_withTR004(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true); Connection c = f.connect()) {
+            f.map.route("acme", "a");
+            f.map.route("acme-too", "a");
+            f.map.route("beta", "b");
+            c.setAutoCommit(false);
+            TenantContext.run("acme", () -> attempt(() -> Fixture.insert(c, "acme", "tx-acme")));
+            TenantContext.run("acme-too", () -> attempt(() -> Fixture.insert(c, "acme-too", "tx-same-target")));
+            try (var scope = TenantContext.use("beta")) {
+                SQLException e = assertThrows(SQLException.class, () -> Fixture.insert(c, "beta", "tx-beta"));
+                assertEquals("TR004", e.getSQLState());
+                assertInstanceOf(SQLNonTransientException.class, e);
+            }
+            c.commit();
+            assertEquals(List.of("a"), f.whereIs("tx-acme"));
+            assertEquals(List.of("a"), f.whereIs("tx-same-target"));
+            assertEquals(List.of(), f.whereIs("tx-beta"));
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private static void attempt(SqlWork work) {
+        try {
+            work.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -59,8 +59,8 @@ class DriverMoveTest {
                  CachedTenantMap stale = CachedTenantMap.open(store, 0, 1000)) {
                 store.putTarget(new Target(Target.SHARED, src.url(), null, PasswordRef.NONE, 0));
                 store.putTarget(new Target("dedicated", dst.url(), null, PasswordRef.NONE, 0));
-                TenantMaps.install(src.url(), null, 100, fresh);
-                TenantMaps.install(src.url(), null, 0, stale);
+                TenantMaps.install(src.url(), 100, fresh);
+                TenantMaps.install(src.url(), 0, stale);
                 src.execute("CREATE TABLE invoices (id bigint PRIMARY KEY, tenant_id varchar(100) NOT NULL, total int NOT NULL)",
                         "CREATE TABLE invoice_lines (id bigint PRIMARY KEY, invoice_id bigint NOT NULL REFERENCES invoices(id), qty int NOT NULL)");
                 Map<Long, Integer> model = new ConcurrentHashMap<>();

@@ -127,6 +127,11 @@ class TenantMoverTest {
             try (Connection c = f.connectRoute(route)) {
                 assertEquals(1, exec(c, "UPDATE invoices SET total = 9 WHERE id = ?", "1000"));
             }
+            // the old rows in the same database stay fenced (the flip lifts a fence of the new schema only)
+            try (Connection c = f.src.connect()) {
+                SQLException ex = assertThrows(SQLException.class, () -> exec(c, "UPDATE invoices SET total = 1 WHERE tenant_id = ?", "acme"));
+                assertTrue(TenantRouteSqlState.TENANT_FENCED.matches(ex), ex.getSQLState() + " " + ex.getMessage());
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package io.tenantroute.driver.internal;
 
 import io.tenantroute.config.TenantIds;
-import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.driver.TenantRouteProperty;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +21,12 @@ final class DriverConfig {
     final String password;
     final String tenant;
     final String controlUrl;
+    final String controlSchema;
     final String mapFile;
     final long mapRefreshMs;
     final long frozenWaitMs;
     final int poolSize;
+    final long connectTimeoutMs;
     final String routingPolicy;
     final String inference;
     final boolean metrics;
@@ -38,10 +39,12 @@ final class DriverConfig {
         String t = TenantRouteProperty.TENANT.get(ours);
         this.tenant = t == null || t.isEmpty() ? null : TenantIds.requireValid(t);
         this.controlUrl = emptyToNull(TenantRouteProperty.CONTROL_URL.get(ours));
+        this.controlSchema = TenantRouteProperty.CONTROL_SCHEMA.get(ours).trim();
         this.mapFile = emptyToNull(TenantRouteProperty.MAP_FILE.get(ours));
         this.mapRefreshMs = number(ours, TenantRouteProperty.MAP_REFRESH_MS, 0, Long.MAX_VALUE);
         this.frozenWaitMs = number(ours, TenantRouteProperty.FROZEN_WAIT_MS, 0, Long.MAX_VALUE);
         this.poolSize = (int) number(ours, TenantRouteProperty.POOL_SIZE, 1, 10_000);
+        this.connectTimeoutMs = number(ours, TenantRouteProperty.CONNECT_TIMEOUT_MS, 250, Long.MAX_VALUE);
         this.routingPolicy = choice(ours, TenantRouteProperty.ROUTING_POLICY);
         this.inference = TenantRouteProperty.INFERENCE.get(ours);
         this.metrics = Boolean.parseBoolean(choice(ours, TenantRouteProperty.METRICS));
@@ -101,12 +104,25 @@ final class DriverConfig {
         return new DriverConfig(vendorUrl.toString(), vendor, ours);
     }
 
-    /** @return the key of the tenant map this connection uses: map file or control URL (+ user) */
-    String mapKey() {
-        if (mapFile != null) {
-            return "file:" + mapFile + "|" + mapRefreshMs;
+    private String passwordDigest;
+
+    /** @return a short digest of the caller's password, to key pools by credentials without holding the password in keys */
+    String passwordDigest() {
+        String d = passwordDigest;
+        if (d == null) {
+            d = Pools.digest(password);
+            passwordDigest = d;
         }
-        return "jdbc:" + controlUrlOrDefault() + "|" + user + "|" + mapRefreshMs;
+        return d;
+    }
+
+    /** @return the key of the tenant map this connection uses: map file or control URL, and the refresh interval */
+    String mapKey() {
+        return mapKey(mapFile != null ? "file:" + mapFile : controlUrlOrDefault() + "|" + controlSchema, mapRefreshMs);
+    }
+
+    static String mapKey(String source, long refreshMs) {
+        return source + "|" + refreshMs;
     }
 
     String controlUrlOrDefault() {
@@ -156,8 +172,4 @@ final class DriverConfig {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    @SuppressWarnings("unused")
-    private static SQLException state(TenantRouteSqlState s, String msg) {
-        return s.exception(msg);
-    }
 }

@@ -54,12 +54,17 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private static volatile Metrics metrics = Metrics.NOOP;
     private static volatile boolean metricsChosen;
 
-    static {
-        TenantMaps.onOpen(map -> map.addListener(r -> {
-            metrics.routeChange();
-            LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
-                    r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
-        }));
+    /** Maps whose route changes this class already counts and logs. */
+    private static final Set<TenantMap> LISTENED = Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+    private static void listen(TenantMap map) {
+        if (LISTENED.add(map)) {
+            map.addListener(r -> {
+                metrics.routeChange();
+                LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
+                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
+            });
+        }
     }
 
     private final DriverConfig cfg;
@@ -96,6 +101,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private String restoreCatalog;
 
     private String lastTarget;
+    private Pools.Pool lastPool;
+    private Target lastPoolTarget;
+    private String lastPoolKey;
     private long lastRouteVersion = -1;
     private final Set<LogicalStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
@@ -120,6 +128,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         DriverConfig cfg = DriverConfig.parse(url, info);
         chooseMetrics(cfg.metrics, null);
         TenantMap map = TenantMaps.get(cfg);
+        listen(map);
         return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), Inference.create(cfg));
     }
 
@@ -138,6 +147,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     public static void shutdownAll() {
         Pools.closeAll();
         TenantMaps.closeAll();
+        LISTENED.clear();
     }
 
     // ---- tenant ----------------------------------------------------------------------------------------------
@@ -254,7 +264,15 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         }
         Route r = router.route(t);
         Target target = router.target(r);
-        Connection c = Pools.borrow(target, cfg, metrics);
+        Pools.Pool pool = lastPool;
+        if (pool == null || target != lastPoolTarget || !pool.current(lastPoolKey)) {
+            // Target definitions are immutable and replaced on change: the same instance means the same pool.
+            pool = Pools.pool(target, cfg, metrics);
+            lastPool = pool;
+            lastPoolTarget = target;
+            lastPoolKey = Pools.callerKey(target == null ? Target.SHARED : target.name(), cfg);
+        }
+        Connection c = Pools.borrow(pool, r.target());
         try {
             prepare(c, target, r);
         } catch (SQLException | RuntimeException e) {

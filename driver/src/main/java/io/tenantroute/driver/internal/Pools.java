@@ -48,7 +48,11 @@ final class Pools {
     }
 
     /** A pool and the definition it was built from. */
-    private record Pool(String signature, String targetName, HikariDataSource ds) {
+    record Pool(String signature, String targetName, HikariDataSource ds) {
+        /** @return false once the pool was replaced (its target changed) or closed */
+        boolean current(String callerKey) {
+            return POOLS.get(callerKey) == this && !ds.isClosed();
+        }
     }
 
     /**
@@ -62,6 +66,33 @@ final class Pools {
      *     {@link TenantRouteSqlState#UNKNOWN_TARGET} when the target's password reference cannot be read
      */
     static Connection borrow(Target target, DriverConfig cfg, Metrics metrics) throws SQLException {
+        return borrow(pool(target, cfg, metrics), target == null ? Target.SHARED : target.name());
+    }
+
+    /**
+     * Borrows from a pool found by {@link #pool}.
+     *
+     * @throws SQLException from the pool or the vendor driver, the message naming the target (never a password)
+     */
+    static Connection borrow(Pool pool, String name) throws SQLException {
+        try {
+            return pool.ds.getConnection();
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to target '" + name + "': " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /** @return the key under which the pools of {@code targetName} for this caller live */
+    static String callerKey(String targetName, DriverConfig cfg) {
+        return targetName + "|" + cfg.user + "|" + cfg.passwordDigest() + "|" + cfg.poolSize + "|" + cfg.connectTimeoutMs;
+    }
+
+    /**
+     * @return the current pool of {@code target} (null: implicit shared) for this caller, made or replaced now when
+     *     the target's definition changed
+     * @throws SQLException {@link TenantRouteSqlState#UNKNOWN_TARGET} when the password reference cannot be read
+     */
+    static Pool pool(Target target, DriverConfig cfg, Metrics metrics) throws SQLException {
         String name = target == null ? Target.SHARED : target.name();
         String url = target == null ? cfg.vendorUrl : target.jdbcUrl();
         String user;
@@ -81,18 +112,14 @@ final class Pools {
                 password = target.user() == null ? cfg.password : null;
             }
         }
-        String callerKey = name + "|" + cfg.user + "|" + digest(cfg.password) + "|" + cfg.poolSize;
+        String callerKey = callerKey(name, cfg);
         String signature = url + "|" + user + "|" + digest(password) + "|" + props + "|"
                 + (target == null ? 0 : target.version());
         Pool pool = POOLS.get(callerKey);
         if (pool == null || !pool.signature.equals(signature)) {
             pool = replace(callerKey, signature, name, url, user, password, props, cfg, metrics);
         }
-        try {
-            return pool.ds.getConnection();
-        } catch (SQLException e) {
-            throw new SQLException("cannot connect to target '" + name + "': " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
-        }
+        return pool;
     }
 
     private static synchronized Pool replace(String key, String signature, String name, String url, String user,
@@ -109,6 +136,7 @@ final class Pools {
         hc.setDataSourceProperties(props);
         hc.setMaximumPoolSize(cfg.poolSize);
         hc.setMinimumIdle(0);
+        hc.setConnectionTimeout(cfg.connectTimeoutMs);
         hc.setInitializationFailTimeout(-1);
         Object tracker = metrics.hikariTrackerFactory();
         if (tracker != null) {
@@ -151,7 +179,7 @@ final class Pools {
         }
     }
 
-    private static String digest(String secret) {
+    static String digest(String secret) {
         if (secret == null) {
             return "-";
         }

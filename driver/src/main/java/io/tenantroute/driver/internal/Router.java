@@ -18,7 +18,9 @@ final class Router {
     private static final long FROZEN_POLL_MS = 20;
     /** A frozen wait reads the store itself at most this often per map, in milliseconds (also with watching off). */
     private static final long FROZEN_REFRESH_MS = 200;
-    private static final AtomicLong LAST_FROZEN_REFRESH = new AtomicLong();
+    /** Per map: when a frozen wait last read the store itself (epoch ms), so that many waiters cause one read. */
+    private static final java.util.Map<TenantMap, AtomicLong> LAST_FROZEN_REFRESH =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private final TenantMap map;
     private final long frozenWaitMs;
@@ -64,8 +66,9 @@ final class Router {
                         throw TenantRouteSqlState.TENANT_FROZEN_TIMEOUT.exception("interrupted while tenant '" + tenant + "' is frozen", e);
                     }
                     long now = System.currentTimeMillis();
-                    long last = LAST_FROZEN_REFRESH.get();
-                    if (now - last >= FROZEN_REFRESH_MS && LAST_FROZEN_REFRESH.compareAndSet(last, now)) {
+                    AtomicLong lastRefresh = LAST_FROZEN_REFRESH.computeIfAbsent(map, m -> new AtomicLong());
+                    long last = lastRefresh.get();
+                    if (now - last >= FROZEN_REFRESH_MS && lastRefresh.compareAndSet(last, now)) {
                         map.refresh();
                     }
                     metrics.routeLookup();

@@ -2,11 +2,12 @@ package io.tenantroute.driver.internal;
 
 import io.tenantroute.config.TenantMap;
 import io.tenantroute.config.TenantMapStore;
-import io.tenantroute.config.TenantRouteSqlState;
-import java.lang.reflect.InvocationTargetException;
+import io.tenantroute.config.CachedTenantMap;
+import io.tenantroute.config.TenantMapStores;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Properties;
+import io.tenantroute.driver.TenantRouteProperty;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -17,7 +18,6 @@ import java.util.function.Consumer;
 public final class TenantMaps {
     private static final int MAX_CACHED_TENANTS = 100_000;
     private static final ConcurrentHashMap<String, TenantMap> MAPS = new ConcurrentHashMap<>();
-    private static volatile Consumer<TenantMap> onOpen = m -> { };
 
     private TenantMaps() {
     }
@@ -32,23 +32,18 @@ public final class TenantMaps {
             m = MAPS.get(key);
             if (m == null) {
                 m = open(cfg);
-                onOpen.accept(m);
                 MAPS.put(key, m);
             }
             return m;
         }
     }
 
-    static void onOpen(Consumer<TenantMap> listener) {
-        onOpen = listener;
-    }
-
     /**
-     * Uses {@code map} for every connection whose map source is {@code controlUrl} (a test seam: a map can be
-     * given before it is ever opened).
+     * Uses {@code map} for every connection whose control URL (vendor URL, {@code tenantroute.*} parameters removed)
+     * is {@code controlUrl} and whose {@code tenantroute.map-refresh-ms} is {@code mapRefreshMs}. A test seam.
      */
-    public static void install(String controlUrl, String user, long mapRefreshMs, TenantMap map) {
-        MAPS.put("jdbc:" + controlUrl + "|" + user + "|" + mapRefreshMs, map);
+    public static void install(String controlUrl, long mapRefreshMs, TenantMap map) {
+        MAPS.put(DriverConfig.mapKey(controlUrl + "|" + TenantRouteProperty.CONTROL_SCHEMA.defaultValue(), mapRefreshMs), map);
     }
 
     /** Forgets (and closes) every map; connections opened later open their maps again. For tests. */
@@ -63,31 +58,70 @@ public final class TenantMaps {
         MAPS.clear();
     }
 
-    // The store and cache live in config (TenantMapStores, CachedTenantMap). Looked up by name so that this module
-    // builds against the interfaces alone until both exist on every branch; one obvious seam to replace.
     private static TenantMap open(DriverConfig cfg) throws SQLException {
+        TenantMapStore store;
+        if (cfg.mapFile != null) {
+            store = TenantMapStores.openYaml(Path.of(cfg.mapFile));
+        } else {
+            Properties p = new Properties();
+            p.putAll(cfg.vendorProps);
+            p.setProperty(TenantMapStores.CONTROL_SCHEMA, cfg.controlSchema);
+            store = TenantMapStores.open(cfg.controlUrlOrDefault(), p);
+        }
         try {
-            Class<?> stores = Class.forName("io.tenantroute.config.TenantMapStores");
-            TenantMapStore store;
-            if (cfg.mapFile != null) {
-                store = (TenantMapStore) stores.getMethod("openYaml", Path.class).invoke(null, Path.of(cfg.mapFile));
-            } else {
-                Properties p = new Properties();
-                p.putAll(cfg.vendorProps);
-                store = (TenantMapStore) stores.getMethod("open", String.class, Properties.class)
-                        .invoke(null, cfg.controlUrlOrDefault(), p);
+            return new OwningTenantMap(CachedTenantMap.open(store, cfg.mapRefreshMs, MAX_CACHED_TENANTS), store);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                store.close();
+            } catch (SQLException ce) {
+                e.addSuppressed(ce);
             }
-            Class<?> cached = Class.forName("io.tenantroute.config.CachedTenantMap");
-            return (TenantMap) cached.getMethod("open", TenantMapStore.class, long.class, int.class)
-                    .invoke(null, store, cfg.mapRefreshMs, MAX_CACHED_TENANTS);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            if (c instanceof SQLException) {
-                throw (SQLException) c;
+            throw e;
+        }
+    }
+
+    /** A cached map that also closes its store (CachedTenantMap leaves the store to whoever opened it). */
+    private static final class OwningTenantMap implements TenantMap {
+        private final TenantMap map;
+        private final TenantMapStore store;
+
+        OwningTenantMap(TenantMap map, TenantMapStore store) {
+            this.map = map;
+            this.store = store;
+        }
+
+        @Override
+        public io.tenantroute.config.Route route(String tenant) throws SQLException {
+            return map.route(tenant);
+        }
+
+        @Override
+        public io.tenantroute.config.Target target(String name) throws SQLException {
+            return map.target(name);
+        }
+
+        @Override
+        public long version() {
+            return map.version();
+        }
+
+        @Override
+        public long refresh() throws SQLException {
+            return map.refresh();
+        }
+
+        @Override
+        public AutoCloseable addListener(Consumer<io.tenantroute.config.Route> listener) {
+            return map.addListener(listener);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                map.close();
+            } finally {
+                store.close();
             }
-            throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("cannot open the tenant map: " + c, c);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("cannot open the tenant map: " + e, e);
         }
     }
 }

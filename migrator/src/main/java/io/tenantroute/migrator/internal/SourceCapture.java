@@ -55,8 +55,9 @@ public final class SourceCapture {
         try (Statement s = c.createStatement()) {
             if (e == Engine.POSTGRESQL) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS tenantroute");
-                s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_fence (tenant text PRIMARY KEY, state text NOT NULL,"
-                        + " migration_id bigint, since timestamptz NOT NULL DEFAULT now())");
+                // keyed by schema too: one database may hold the tenant's old rows (fenced) and its new schema
+                s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_fence (sch text NOT NULL, tenant text NOT NULL, state text NOT NULL,"
+                        + " migration_id bigint, since timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (sch, tenant))");
                 s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_changes (id bigserial PRIMARY KEY, sch text NOT NULL,"
                         + " tbl text NOT NULL, tenant text, pk text NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS mig_changes_tenant ON tenantroute.mig_changes (sch, tenant, id)");
@@ -111,8 +112,8 @@ public final class SourceCapture {
                 .append("  IF NOT EXISTS (SELECT 1 FROM tenantroute.mig_fence) THEN RETURN NULL; END IF;\n")
                 .append("  IF TG_OP <> 'DELETE' THEN t_new := ").append(o.tenantOfRow(e, schema, "NEW")).append("; END IF;\n")
                 .append("  IF TG_OP <> 'INSERT' THEN t_old := ").append(o.tenantOfRow(e, schema, "OLD")).append("; END IF;\n")
-                .append("  IF t_new IS NOT NULL THEN SELECT f.state INTO s_new FROM tenantroute.mig_fence f WHERE f.tenant = t_new FOR SHARE; END IF;\n")
-                .append("  IF t_old IS NOT NULL AND t_old IS DISTINCT FROM t_new THEN SELECT f.state INTO s_old FROM tenantroute.mig_fence f WHERE f.tenant = t_old FOR SHARE; END IF;\n")
+                .append("  IF t_new IS NOT NULL THEN SELECT f.state INTO s_new FROM tenantroute.mig_fence f WHERE f.sch = TG_TABLE_SCHEMA AND f.tenant = t_new FOR SHARE; END IF;\n")
+                .append("  IF t_old IS NOT NULL AND t_old IS DISTINCT FROM t_new THEN SELECT f.state INTO s_old FROM tenantroute.mig_fence f WHERE f.sch = TG_TABLE_SCHEMA AND f.tenant = t_old FOR SHARE; END IF;\n")
                 .append("  IF s_new = 'fenced' OR s_old = 'fenced' THEN\n")
                 .append("    who := CASE WHEN s_new = 'fenced' THEN t_new ELSE t_old END;\n")
                 .append("    RAISE EXCEPTION 'TenantRoute: tenant % is fenced on this database (moved or cutting over): re-read the tenant map and retry', who USING ERRCODE = 'TR003';\n")
@@ -223,14 +224,17 @@ public final class SourceCapture {
                 s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (lockTimeoutMs + 999) / 1000));
             }
             String upsert = e == Engine.POSTGRESQL
-                    ? "INSERT INTO tenantroute.mig_fence(tenant, state, migration_id) VALUES (?, ?, ?)"
-                            + " ON CONFLICT (tenant) DO UPDATE SET state = EXCLUDED.state, migration_id = EXCLUDED.migration_id, since = now()"
+                    ? "INSERT INTO tenantroute.mig_fence(tenant, state, migration_id, sch) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (sch, tenant) DO UPDATE SET state = EXCLUDED.state, migration_id = EXCLUDED.migration_id, since = now()"
                     : "INSERT INTO " + fenceTable() + " (tenant, state, migration_id) VALUES (?, ?, ?)"
                             + " ON DUPLICATE KEY UPDATE state = VALUES(state), migration_id = VALUES(migration_id), since = CURRENT_TIMESTAMP(6)";
             try (PreparedStatement p = c.prepareStatement(upsert)) {
                 p.setString(1, tenant);
                 p.setString(2, state);
                 p.setLong(3, migrationId);
+                if (e == Engine.POSTGRESQL) {
+                    p.setString(4, schema);
+                }
                 p.executeUpdate();
             }
             c.commit();
@@ -252,8 +256,11 @@ public final class SourceCapture {
         if (!tablesExist(c)) {
             return;
         }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + fenceTable() + " WHERE tenant = ?")) {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
+            if (e == Engine.POSTGRESQL) {
+                p.setString(2, schema);
+            }
             p.executeUpdate();
         }
         clearChanges(c, tenant);
@@ -273,12 +280,19 @@ public final class SourceCapture {
         if (!tablesExist(c)) {
             return null;
         }
-        try (PreparedStatement p = c.prepareStatement("SELECT state FROM " + fenceTable() + " WHERE tenant = ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT state FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
+            if (e == Engine.POSTGRESQL) {
+                p.setString(2, schema);
+            }
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? r.getString(1) : null;
             }
         }
+    }
+
+    private String schemaFilter() {
+        return e == Engine.POSTGRESQL ? " AND sch = ?" : "";
     }
 
     /** @return whether the fence table exists on this source */

@@ -1,0 +1,76 @@
+package io.tenantroute.migrator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tenantroute.config.RouteState;
+import io.tenantroute.testsupport.Engine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The mover dies (an uncaught Error, so nothing of its own rollback runs) as it enters each step of an online
+ * move. Then: abort leaves the tenant active and writable on its source; killed again, resume completes the move
+ * with every row, including a write made between the kill and the resume.
+ */
+class KillAtEachStepTest {
+    static final String[] STEPS = {"schema", "capture", "copy", "catchup", "freeze", "fence", "replay", "constraints", "verify", "flip"};
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Engine e : Engine.values()) {
+            for (String s : STEPS) {
+                out.add(Arguments.of(e, s));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} killed at {1}")
+    @MethodSource("cases")
+    void killedAtStep_abortKeepsTenantOnSource_resumeCompletes(Engine engine, String step) throws Exception {
+        try (Fixture f = new Fixture(engine, false)) {
+            f.seed("acme", 1000, 8);
+            MoveListener killer = new MoveListener() {
+                @Override
+                public void step(String s, String detail) {
+                    if (s.equals(step)) {
+                        throw new TenantMoverTest.Kill();
+                    }
+                }
+            };
+            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated"), killer));
+            assertTrue(f.mover().abort("acme") > 0);
+            assertEquals("shared", f.route("acme").target());
+            assertEquals(RouteState.ACTIVE, f.route("acme").state());
+            assertNull(f.journal.activeMigration("acme"));
+            assertFalse(io.tenantroute.migrator.internal.TargetSchema.tableExists(
+                    engine == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL,
+                    f.dst.connect(), engine == Engine.POSTGRESQL ? "public" : f.dst.name(), "invoices"), "abort drops what the move created");
+            try (Connection c = f.src.connect(); PreparedStatement p = c.prepareStatement("UPDATE invoices SET total = 77 WHERE id = 1003")) {
+                assertEquals(1, p.executeUpdate(), "writable on the source after abort");
+            }
+            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated"), killer));
+            try (Connection c = f.src.connect(); PreparedStatement p = c.prepareStatement("UPDATE invoices SET total = 78 WHERE id = 1004")) {
+                // a write between the kill and the resume: captured or fenced, never lost
+                p.executeUpdate();
+            } catch (java.sql.SQLException fencedWhileKilled) {
+                assertTrue(io.tenantroute.config.TenantRouteSqlState.TENANT_FENCED.matches(fencedWhileKilled));
+            }
+            MoveResult r = f.mover().resume(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
+            assertTrue(r.verification().matches());
+            assertEquals("dedicated", f.route("acme").target());
+            assertEquals(8, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", "acme"));
+            assertEquals(1, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE id = 1003 AND total = 77", null));
+        }
+    }
+}
