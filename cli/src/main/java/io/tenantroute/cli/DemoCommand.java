@@ -13,6 +13,14 @@ import io.tenantroute.config.Route;
 import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantMapStore;
+import io.tenantroute.driver.TenantRouteDriver;
+import io.tenantroute.migrator.MigrationJournal;
+import io.tenantroute.migrator.MoveListener;
+import io.tenantroute.migrator.MoveRequest;
+import io.tenantroute.migrator.MoveResult;
+import io.tenantroute.migrator.TableVerification;
+import io.tenantroute.migrator.TargetConnector;
+import io.tenantroute.migrator.TenantMover;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,19 +44,24 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute demo}: a multi-tenant invoicing app on a shared PostgreSQL database, one tenant already in
- * its own database, a live re-route of another tenant halfway through the workload, and a report of which
- * statements went where — checked by the demo itself (exit code 1 if any statement or write went astray).
+ * its own database, an ONLINE move of the largest tenant by the migrator a quarter into the workload, a live
+ * re-route of another tenant by hand halfway through, and a report of which statements went where — checked by
+ * the demo itself (exit code 1 if any statement or write went astray, or any acknowledged write of the moved
+ * tenant was lost).
  *
  * <p>Without {@code --shared} it starts an embedded PostgreSQL and stops it at the end; with {@code --shared} it
  * creates its databases on that server and drops them at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a demo app through jdbc:tenantroute:, re-route a tenant live, check every statement.",
+        description = {"Run a demo app through jdbc:tenantroute:, move tenants live, check every statement and write.",
             "",
             "A multi-tenant invoicing app runs on a shared PostgreSQL database (embedded unless --shared is given),",
-            "one tenant lives in its own database, another is re-routed live halfway through; the demo proves that",
-            "each tenant's statements and writes went to its database, exits 1 if any went astray, and leaves",
-            "nothing running (embedded server stopped, or its databases dropped)."})
+            "one tenant lives in its own database; a quarter into the run the migrator moves the largest tenant",
+            "online to its own database while the app writes to it (rows copied, rows/s, the longest write pause",
+            "the app saw, per-table checksums, lost writes counted by the app itself); halfway another tenant is",
+            "re-routed by hand. The demo proves that each tenant's statements and writes went to its database,",
+            "exits 1 if any went astray or was lost, and leaves nothing running (embedded server stopped, or its",
+            "databases dropped)."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -58,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
     private String shared;
 
     @Option(names = "--duration", paramLabel = "<time>", defaultValue = "60s", converter = DurationConverter.class,
-            description = "app workload time, half before the live re-route and half after it, e.g. 60s, 2m (default: ${DEFAULT-VALUE})")
+            description = "app workload time: the online move starts after a quarter, the re-route after half, and the app runs"
+                    + " half of it after the re-route however long the moves took, e.g. 60s, 2m (default: ${DEFAULT-VALUE})")
     private Duration duration;
 
     @Option(names = "--threads", paramLabel = "<n>", defaultValue = "6", description = "app threads, one connection each (default: ${DEFAULT-VALUE})")
@@ -116,14 +131,17 @@ final class DemoCommand implements Callable<Integer> {
             String movedDb = "trdemo_" + runId + "_" + DemoTenant.MOVED;
             String dedicatedTarget = DemoTenant.DEDICATED + "_db";
             String movedTarget = DemoTenant.MOVED + "_db";
+            String onlineDb = "trdemo_" + runId + "_" + DemoTenant.ONLINE;
             for (String db : List.of(sharedDb, dedicatedDb, movedDb)) {
                 server.createDatabase(db);
                 try (Connection c = server.connect(db)) {
                     DemoSchema.create(c);
                 }
             }
+            server.createDatabase(onlineDb); // no tables: the migrator creates them from the source's definitions
             say("databases: " + sharedDb + " (target shared), " + dedicatedDb + " (" + dedicatedTarget + "), "
-                    + movedDb + " (" + movedTarget + ", empty until the re-route)");
+                    + movedDb + " (" + movedTarget + ", empty until the re-route), " + onlineDb + " ("
+                    + DemoTenant.ONLINE + "_db, no tables until the online move)");
 
             DemoData data = new DemoData(seed);
             List<DemoTenant> onShared = new ArrayList<>();
@@ -165,7 +183,7 @@ final class DemoCommand implements Callable<Integer> {
                 store.setRoute(DemoTenant.DEDICATED, dedicatedTarget, null);
                 say("tenant map: $ tenantroute target add " + dedicatedTarget + " --url " + server.targetUrlFor(dedicatedDb)
                         + "; $ tenantroute tenant set " + DemoTenant.DEDICATED + " --target " + dedicatedTarget);
-                return runWorkload(server, store, data, runId, sharedDb, dedicatedDb, movedDb, dedicatedTarget, movedTarget, ref);
+                return runWorkload(server, store, data, runId, sharedDb, dedicatedDb, movedDb, onlineDb, dedicatedTarget, movedTarget, ref);
             }
         } finally {
             try {
@@ -182,7 +200,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int runWorkload(DemoServer server, TenantMapStore store, DemoData data, String runId, String sharedDb,
-            String dedicatedDb, String movedDb, String dedicatedTarget, String movedTarget, PasswordRef ref) throws Exception {
+            String dedicatedDb, String movedDb, String onlineDb, String dedicatedTarget, String movedTarget, PasswordRef ref)
+            throws Exception {
+        String onlineTarget = DemoTenant.ONLINE + "_db";
         Map<String, String> routes = new LinkedHashMap<>();
         for (DemoTenant t : DemoTenant.ALL) {
             routes.put(t.id(), t.id().equals(DemoTenant.DEDICATED) ? dedicatedTarget : Target.SHARED);
@@ -192,16 +212,25 @@ final class DemoCommand implements Callable<Integer> {
         appProps.setProperty("tenantroute.map-refresh-ms", "200");
         Workload w = new Workload(appUrl, appProps, DemoTenant.ALL, data, threads, seed, pauseMs, runId, routes,
                 DemoTenant.MOVED, movedTarget);
+        w.trackOnlineMove(DemoTenant.ONLINE, onlineTarget);
         say("app: " + threads + " threads, each holding one connection to " + io.tenantroute.config.Target.maskUrl(appUrl)
                 + " for " + duration.toSeconds() + " s (+ the re-route); tenant set per transaction with TenantContext");
         w.start(duration.toNanos());
+        long quarter = System.nanoTime() + duration.toNanos() / 4;
         long half = System.nanoTime() + duration.toNanos() / 2;
         long pause = 0;
         Map<String, Long> copied = Map.of();
+        OnlineMove online = new OnlineMove();
         try {
+            // The moves take as long as they take (the load of the machine): the app runs on until the phase after
+            // the re-route of hooli has had half the duration.
+            w.stopAt(Long.MAX_VALUE);
+            // Issue 3: the migrator moves the largest tenant ONLINE while the app keeps writing to it.
+            sleepUntil(quarter);
+            moveOnline(server, store, w, sharedDb, onlineDb, onlineTarget, ref, online);
             sleepUntil(half);
-            // The re-route of issue 2: freeze, copy with COPY, flip the route and unfreeze in one compare-and-set.
-            // The migrator (issue 3) replaces this block with an online move of the largest tenant.
+            // The re-route of issue 2, kept next to the online move: freeze, copy with COPY, flip the route and
+            // unfreeze in one compare-and-set (a small tenant, by hand, as an operator would without the migrator).
             say("re-routing tenant '" + DemoTenant.MOVED + "' live: shared → " + movedTarget);
             store.putTarget(new Target(movedTarget, server.targetUrlFor(movedDb), null, ref, 0));
             say("  $ tenantroute target add " + movedTarget + " --url " + server.targetUrlFor(movedDb));
@@ -223,7 +252,7 @@ final class DemoCommand implements Callable<Integer> {
             Route r = store.route(DemoTenant.MOVED).orElseThrow();
             store.compareAndSetRoute(DemoTenant.MOVED, r.version(), movedTarget, null, RouteState.ACTIVE);
             w.markFlip();
-            w.runUntilAtLeast(w.flipAt() + duration.toNanos() / 2);
+            w.stopAt(w.flipAt() + duration.toNanos() / 2);
             pause = (System.nanoTime() - f0) / 1_000_000;
             long rows = copied.values().stream().mapToLong(Long::longValue).sum();
             say(String.format(Locale.ROOT, "  copied %,d rows %s; $ tenantroute tenant set %s --target %s (+ resume): "
@@ -231,26 +260,141 @@ final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             w.stop();
             w.await();
+            TenantRouteDriver.shutdown();
             throw e;
         }
         w.await();
+        // The app is done: close the driver's pools and its tenant-map watcher (LISTEN), so nothing keeps running
+        // or reconnects to the databases dropped below.
+        TenantRouteDriver.shutdown();
         say(String.format(Locale.ROOT, "app finished: %,d transactions committed", w.units()));
 
         Map<String, String> finalRoutes = new LinkedHashMap<>(routes);
         finalRoutes.put(DemoTenant.MOVED, movedTarget);
+        List<DemoCheck.Move> moves = new ArrayList<>();
+        moves.add(new DemoCheck.Move(DemoTenant.MOVED, Target.SHARED, w.flipAt(), false));
+        if (online.result != null) {
+            finalRoutes.put(DemoTenant.ONLINE, onlineTarget);
+            // From the moment the fence is in place (the replay step begins) the source rejects the tenant's writes:
+            // a copy on shared of a write whose transaction started later went astray.
+            moves.add(new DemoCheck.Move(DemoTenant.ONLINE, Target.SHARED, online.fencedAt(), true));
+        }
         DemoCheck.Result check;
         Map<String, Connection> dbs = new LinkedHashMap<>();
         try {
             dbs.put(Target.SHARED, server.connect(sharedDb));
             dbs.put(dedicatedTarget, server.connect(dedicatedDb));
             dbs.put(movedTarget, server.connect(movedDb));
-            check = DemoCheck.run(dbs, w, runId, finalRoutes, DemoTenant.MOVED, Target.SHARED);
+            dbs.put(onlineTarget, server.connect(onlineDb));
+            check = DemoCheck.run(dbs, w, runId, finalRoutes, moves);
         } finally {
             for (Connection c : dbs.values()) {
                 c.close();
             }
         }
-        return report(w, data, routes, finalRoutes, check, List.of(Target.SHARED, dedicatedTarget, movedTarget));
+        int code = report(w, data, routes, finalRoutes, check, List.of(Target.SHARED, dedicatedTarget, movedTarget, onlineTarget));
+        boolean onlineOk = reportOnline(w, check, online, onlineTarget);
+        out.flush();
+        return code == 0 && onlineOk ? 0 : 1;
+    }
+
+    /** What the online move did, filled by {@link #moveOnline} (listener callbacks come from the mover's threads). */
+    private static final class OnlineMove {
+        final Map<String, Long> stepAt = new ConcurrentHashMap<>();
+        volatile MoveResult result;
+        volatile String error;
+
+        long at(String step) {
+            return stepAt.getOrDefault(step, Long.MAX_VALUE);
+        }
+
+        long fencedAt() {
+            return at("replay");
+        }
+    }
+
+    private void moveOnline(DemoServer server, TenantMapStore store, Workload w, String sharedDb, String onlineDb,
+            String onlineTarget, PasswordRef ref, OnlineMove online) throws Exception {
+        String tenant = DemoTenant.ONLINE;
+        store.putTarget(new Target(onlineTarget, server.targetUrlFor(onlineDb), null, ref, 0));
+        say("moving tenant '" + tenant + "' ONLINE with the migrator while the app writes to it: shared → " + onlineTarget);
+        say("  $ tenantroute target add " + onlineTarget + " --url " + server.targetUrlFor(onlineDb)
+                + "; $ tenantroute migrate " + tenant + " --to " + onlineTarget + " --yes");
+        MigrationJournal journal = new MigrationJournal(() -> server.connect(sharedDb), "tenantroute");
+        Target sharedTarget = new Target(Target.SHARED, server.targetUrlFor(sharedDb), null, ref, 0);
+        TenantMover mover = new TenantMover(store, journal, TargetConnector.direct(), sharedTarget);
+        MoveListener listener = new MoveListener() {
+            @Override
+            public void step(String step, String detail) {
+                online.stepAt.putIfAbsent(step, System.nanoTime());
+                if (!step.equals("catchup") || detail.startsWith("round")) {
+                    say("  [migrator] " + step + (detail.isEmpty() ? "" : ": " + detail));
+                }
+            }
+        };
+        w.markOnlineStart();
+        try {
+            online.result = mover.move(MoveRequest.of(tenant, onlineTarget).withOperator("tenantroute demo"), listener);
+        } catch (java.sql.SQLException e) {
+            online.error = e.getSQLState() + " " + e.getMessage();
+            say("  the online move of '" + tenant + "' FAILED (the tenant stays on shared): " + online.error);
+        } finally {
+            w.markOnlineEnd();
+        }
+    }
+
+    private boolean reportOnline(Workload w, DemoCheck.Result check, OnlineMove online, String onlineTarget) {
+        String tenant = DemoTenant.ONLINE;
+        out.println();
+        out.println("Online move of '" + tenant + "' (the largest tenant) by the migrator, during the workload:");
+        if (online.result == null) {
+            out.println("  FAILED: " + online.error);
+            out.println("lost writes: " + check.lostByTenant.getOrDefault(tenant, 0L) + " (the tenant stayed on shared)");
+            return false;
+        }
+        MoveResult r = online.result;
+        long copyStart = online.at("copy");
+        long copyEnd = Math.min(online.at("catchup"), online.at("freeze"));
+        double copySec = copyStart == Long.MAX_VALUE || copyEnd == Long.MAX_VALUE ? Double.NaN : (copyEnd - copyStart) / 1e9;
+        out.printf(Locale.ROOT, "  rows copied: %,d in %.2f s (%,.0f rows/s), changes replayed during catch-up and cutover: %,d%n",
+                r.rowsCopied(), copySec, r.rowsCopied() / copySec, r.rowsReplayed());
+        // The pause as the app saw it: its longest write statement (or commit, or failed write transaction) of
+        // the tenant overlapping the cutover (freeze until the map change reached the app), measured by the app.
+        long from = Math.min(online.at("freeze"), w.onlineEnd());
+        long[] cut = w.longestOnlineWrite(from, w.onlineEnd() + 1_000_000_000L);
+        long[] base = w.longestOnlineWrite(Long.MIN_VALUE, w.onlineStart());
+        out.printf(Locale.ROOT, "  longest write pause seen by the app for '%s': %d ms (%d write statements around the cutover;"
+                + " longest before the move: %d ms); migrator's freeze → flip: %d ms%n", tenant, cut[0] / 1_000_000, cut[1],
+                base[0] / 1_000_000, r.writePauseMillis());
+        long failed = 0;
+        for (Map.Entry<String, Long> e : w.errors().entrySet()) {
+            if (e.getKey().startsWith(tenant + " ")) {
+                failed += e.getValue();
+            }
+        }
+        if (failed > 0) {
+            out.printf(Locale.ROOT, "  '%s' transactions that failed with an error (listed above; not acknowledged to the app, so not"
+                    + " counted as writes): %d%n", tenant, failed);
+        }
+        out.println("  verification (per table, rows and checksum on shared → " + onlineTarget + "):");
+        List<List<String>> rows = new ArrayList<>();
+        for (TableVerification tv : r.verification().tables()) {
+            rows.add(List.of(tv.table(), Long.toString(tv.sourceRows()), Long.toString(tv.targetRows()), tv.sourceChecksum(),
+                    tv.targetChecksum(), tv.matches() ? "equal" : "DIFFERENT"));
+        }
+        new Printer(out, false).table(List.of("table", "rows shared", "rows " + onlineTarget, "checksum shared",
+                "checksum " + onlineTarget, "verdict"), rows);
+        long writes = check.writesByTenant.getOrDefault(tenant, 0L);
+        long lost = check.lostByTenant.getOrDefault(tenant, 0L);
+        out.printf(Locale.ROOT, "  '%s': %d acknowledged writes checked (each on %s exactly once; none on shared from the fence on)%n",
+                tenant, writes, onlineTarget);
+        out.println("lost writes: " + lost);
+        boolean ok = lost == 0 && r.verification().matches() && writes > 0;
+        if (writes == 0) {
+            out.println("FAILED: the app acknowledged no write of '" + tenant + "' (a longer --duration gives it more)");
+        }
+        out.println(ok ? "OK: '" + tenant + "' moved online, no write lost" : "FAILED: the online move of '" + tenant + "'");
+        return ok;
     }
 
     private int report(Workload w, DemoData data, Map<String, String> routes, Map<String, String> finalRoutes,

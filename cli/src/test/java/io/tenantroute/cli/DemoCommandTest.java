@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
 
     @Test
-    void shortDemoOnExistingServer_routesEveryTenantRight_andDropsItsDatabases() throws Exception {
+    void shortDemoOnExistingServer_routesEveryTenantRight_movesLargestOnlineWithoutLoss_andDropsItsDatabases() throws Exception {
         TestServer server = TestDatabases.server(Engine.POSTGRESQL);
         try (TestDatabase db = server.createDatabase("cli_demo")) {
             Set<String> before = demoDatabases(server);
@@ -27,6 +27,18 @@ class DemoCommandTest {
             assertTrue(r.out().contains("went astray: 0"), r::toString);
             assertTrue(r.out().contains("existing PostgreSQL"), r::toString);
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("hooli ") && l.contains("hooli_db")), r::toString);
+            // the migrator's online move of the largest tenant, with the workload's own verdict
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("acme ") && l.contains("acme_db")), r::toString);
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("  rows copied: [0-9,]+ in [0-9.]+ s \\([0-9,]+ rows/s\\).*")
+                    && !l.startsWith("  rows copied: 0 ")), r::toString);
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("  longest write pause seen by the app for 'acme': [0-9]+ ms .*")), r::toString);
+            for (String table : new String[] {"users", "customers", "invoices", "invoice_lines"}) {
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(table + " ") && l.matches(".*\\b[0-9a-f]{32}\\b.*\\bequal\\b.*")),
+                        () -> table + " checksum line\n" + r);
+            }
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("  'acme': [1-9][0-9]* acknowledged writes checked .*")), r::toString);
+            assertTrue(r.out().lines().anyMatch(l -> l.equals("lost writes: 0")), r::toString);
+            assertTrue(r.out().contains("OK: 'acme' moved online, no write lost"), r::toString);
             assertEquals(before, demoDatabases(server), "the demo drops the databases it created");
         }
     }

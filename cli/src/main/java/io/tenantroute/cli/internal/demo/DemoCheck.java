@@ -41,6 +41,10 @@ public final class DemoCheck {
         public long unacknowledgedRows;
         /** Statements the app itself saw run on a target other than the tenant's route, or read nothing. */
         public long workloadStrays;
+        /** Per tenant: acknowledged writes checked (invoice inserts and customers' last updates). */
+        public final Map<String, Long> writesByTenant = new HashMap<>();
+        /** Per tenant: acknowledged writes lost, duplicated or found where they must not be. */
+        public final Map<String, Long> lostByTenant = new HashMap<>();
         /** Up to ten human-readable examples of what went astray. */
         public final List<String> samples = new ArrayList<>();
 
@@ -54,6 +58,19 @@ public final class DemoCheck {
                 samples.add(s);
             }
         }
+    }
+
+    /**
+     * A tenant that moved during the run: copies of its acknowledged writes may stay on {@code from} only if the
+     * write was made before the source was closed to it.
+     *
+     * @param tenant the tenant
+     * @param from its old target
+     * @param closedAt nanoTime from which the source accepts no write of the tenant any more
+     * @param byStart true: a copy on {@code from} is allowed when the write's transaction STARTED before
+     *     {@code closedAt} (a fence rejects later ones); false: when it was acknowledged before
+     */
+    public record Move(String tenant, String from, long closedAt, boolean byStart) {
     }
 
     private record Found(String target, String tenant, long lines) {
@@ -73,7 +90,21 @@ public final class DemoCheck {
      */
     public static Result run(Map<String, Connection> databases, Workload w, String runId, Map<String, String> finalRoutes,
             String moved, String movedFrom) throws SQLException {
-        return run(databases, w.acks(), w.updates(), w.strays(), w.flipAt(), runId, finalRoutes, moved, movedFrom);
+        return run(databases, w.acks(), w.updates(), w.strays(), runId, finalRoutes,
+                List.of(new Move(moved, movedFrom, w.flipAt(), false)));
+    }
+
+    /**
+     * @param databases each target's open connection (autocommit)
+     * @param w the finished workload
+     * @param runId the marker prefix of this run
+     * @param finalRoutes each tenant's target at the end
+     * @param moves the tenants that moved during the run
+     * @return the counts
+     */
+    public static Result run(Map<String, Connection> databases, Workload w, String runId, Map<String, String> finalRoutes,
+            List<Move> moves) throws SQLException {
+        return run(databases, w.acks(), w.updates(), w.strays(), runId, finalRoutes, moves);
     }
 
     /**
@@ -93,6 +124,15 @@ public final class DemoCheck {
     static Result run(Map<String, Connection> databases, List<Workload.Ack> acks, List<Workload.Update> updates,
             List<Workload.Stray> strays, long flipAt, String runId, Map<String, String> finalRoutes, String moved,
             String movedFrom) throws SQLException {
+        return run(databases, acks, updates, strays, runId, finalRoutes, List.of(new Move(moved, movedFrom, flipAt, false)));
+    }
+
+    static Result run(Map<String, Connection> databases, List<Workload.Ack> acks, List<Workload.Update> updates,
+            List<Workload.Stray> strays, String runId, Map<String, String> finalRoutes, List<Move> moves) throws SQLException {
+        Map<String, Move> byTenant = new HashMap<>();
+        for (Move m : moves) {
+            byTenant.put(m.tenant(), m);
+        }
         Result r = new Result();
         Map<String, List<Found>> invoices = new HashMap<>();
         Map<String, Map<String, String>> customerMarkers = new HashMap<>();
@@ -123,18 +163,21 @@ public final class DemoCheck {
         Set<String> acked = new HashSet<>();
         for (Workload.Ack a : acks) {
             r.acks++;
+            r.writesByTenant.merge(a.tenant(), 1L, Long::sum);
             acked.add(a.marker());
+            Move mv = byTenant.get(a.tenant());
             String home = finalRoutes.get(a.tenant());
             boolean onHome = false;
             for (Found f : invoices.getOrDefault(a.marker(), List.of())) {
                 boolean right = f.target().equals(home) && f.tenant().equals(a.tenant()) && f.lines() == a.lines();
                 if (right && !onHome) {
                     onHome = true;
-                } else if (a.tenant().equals(moved) && f.target().equals(movedFrom) && a.endNanos() < flipAt
-                        && f.tenant().equals(a.tenant())) {
+                } else if (mv != null && f.target().equals(mv.from()) && f.tenant().equals(a.tenant())
+                        && (mv.byStart() ? a.startNanos() < mv.closedAt() : a.endNanos() < mv.closedAt())) {
                     // written before the flip: the source keeps its copy until cleanup
                 } else {
                     r.acksElsewhere++;
+                    r.lostByTenant.merge(a.tenant(), 1L, Long::sum);
                     r.sample("invoice " + a.marker() + " of tenant '" + a.tenant() + "' found on " + f.target()
                             + " (" + f.lines() + " of " + a.lines() + " lines); its route is " + home);
                 }
@@ -143,6 +186,7 @@ public final class DemoCheck {
                 r.acksOnRightDatabase++;
             } else {
                 r.acksMissing++;
+                r.lostByTenant.merge(a.tenant(), 1L, Long::sum);
                 r.sample("acknowledged invoice " + a.marker() + " of tenant '" + a.tenant() + "' (ran on "
                         + a.target() + ") is not on " + home);
             }
@@ -154,12 +198,14 @@ public final class DemoCheck {
         }
         for (Workload.Update u : updates) {
             r.updates++;
+            r.writesByTenant.merge(u.tenant(), 1L, Long::sum);
             String home = finalRoutes.get(u.tenant());
             String found = customerMarkers.getOrDefault(home, Map.of()).get(u.tenant() + '\0' + u.customerId());
             if (u.marker().equals(found)) {
                 r.updatesOnRightDatabase++;
             } else {
                 r.updatesWrong++;
+                r.lostByTenant.merge(u.tenant(), 1L, Long::sum);
                 r.sample("customer " + u.customerId() + " of tenant '" + u.tenant() + "' on " + home + " holds "
                         + found + ", the last acknowledged update was " + u.marker() + " (ran on " + u.target() + ")");
             }

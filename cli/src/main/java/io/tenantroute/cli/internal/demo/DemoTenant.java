@@ -31,6 +31,9 @@ public record DemoTenant(String id, String name, String plan, double scale) {
     /** The tenant the demo re-routes live, halfway through the workload. */
     public static final String MOVED = "hooli";
 
+    /** The tenant the migrator moves online during the workload: the largest. */
+    public static final String ONLINE = "acme";
+
     /** @return number of users to generate */
     public int users() {
         return Math.max(2, (int) Math.round(400 * scale));

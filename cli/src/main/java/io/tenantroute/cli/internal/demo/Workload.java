@@ -64,6 +64,14 @@ public final class Workload {
     private volatile long stopAt;
     private volatile long lastOnOldTarget = Long.MIN_VALUE;
 
+    /** Grace after an online move returns for routers to see the new route (the map reaches every JVM within 1 s). */
+    static final long MAP_PROPAGATION_NANOS = 1_000_000_000L;
+    private volatile String online;
+    private volatile String onlineTo;
+    private volatile long onlineStart = Long.MAX_VALUE;
+    private volatile long onlineEnd = Long.MAX_VALUE;
+    private final ConcurrentLinkedQueue<long[]> onlineWrites = new ConcurrentLinkedQueue<>();
+
     private final Map<String, LongAdder> statements = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final Map<String, Update> updates = new ConcurrentHashMap<>();
@@ -154,6 +162,16 @@ public final class Workload {
         }
     }
 
+    /**
+     * Sets when the workers stop (earlier or later than before); the demo keeps them running while a move of
+     * unknown length goes on, then gives the phase after the re-route its share.
+     *
+     * @param nanoTime a {@link System#nanoTime()} instant
+     */
+    public void stopAt(long nanoTime) {
+        stopAt = nanoTime;
+    }
+
     /** Stops the workers early (e.g. on failure). */
     public void stop() {
         stopAt = System.nanoTime();
@@ -167,6 +185,59 @@ public final class Workload {
     /** Records that the flip (new target, active) of the moved tenant has been committed to the map. */
     public void markFlip() {
         flipAt = System.nanoTime();
+    }
+
+    /**
+     * Declares the tenant that the migrator moves online during the run (before {@link #start}): its statements may
+     * run on either target from {@link #markOnlineStart()} until {@link #MAP_PROPAGATION_NANOS} after
+     * {@link #markOnlineEnd()}, and the latency of each of its write statements (and commits) is recorded.
+     *
+     * @param tenant the tenant
+     * @param to its destination target
+     */
+    public void trackOnlineMove(String tenant, String to) {
+        this.onlineTo = to;
+        this.online = tenant;
+    }
+
+    /** Records that the online move is about to start. */
+    public void markOnlineStart() {
+        onlineStart = System.nanoTime();
+    }
+
+    /** Records that the online move returned (the route points at the destination). */
+    public void markOnlineEnd() {
+        onlineEnd = System.nanoTime();
+    }
+
+    /** @return nanoTime of {@link #markOnlineStart()} */
+    public long onlineStart() {
+        return onlineStart;
+    }
+
+    /** @return nanoTime of {@link #markOnlineEnd()} */
+    public long onlineEnd() {
+        return onlineEnd;
+    }
+
+    /**
+     * The write pause the app saw: the longest write statement or commit of the online-moved tenant that overlaps
+     * {@code [from, to]}.
+     *
+     * @param from nanoTime
+     * @param to nanoTime
+     * @return {@code {longest latency in ns, writes overlapping}}
+     */
+    public long[] longestOnlineWrite(long from, long to) {
+        long max = 0;
+        long n = 0;
+        for (long[] w : onlineWrites) {
+            if (w[1] >= from && w[0] <= to) {
+                n++;
+                max = Math.max(max, w[1] - w[0]);
+            }
+        }
+        return new long[] {max, n};
     }
 
     /** @return nanoTime at which the last statement of the moved tenant on its old target ended */
@@ -238,6 +309,15 @@ public final class Workload {
      * @return the targets the statement may have run on
      */
     Set<String> allowed(String tenant, long t0, long t1) {
+        if (tenant.equals(online)) {
+            if (t1 < onlineStart) {
+                return Set.of(routes.get(tenant));
+            }
+            if (onlineEnd != Long.MAX_VALUE && t0 > onlineEnd + MAP_PROPAGATION_NANOS) {
+                return Set.of(onlineTo);
+            }
+            return Set.of(routes.get(tenant), onlineTo);
+        }
         if (!tenant.equals(moved)) {
             return Set.of(routes.get(tenant));
         }
@@ -257,6 +337,7 @@ public final class Workload {
             while (System.nanoTime() < stopAt) {
                 DemoTenant t = tenants.get(rnd.nextInt(tenants.size()));
                 int dice = rnd.nextInt(100);
+                long txStart = System.nanoTime();
                 try (AutoCloseable scope = AppRouting.tenant(t.id())) {
                     if (dice < 60) {
                         read(c, t, rnd);
@@ -276,6 +357,9 @@ public final class Workload {
                             ? ((SQLException) e).getSQLState() : "-";
                     if (e instanceof SQLTransientException) {
                         transientErrors.increment();
+                    }
+                    if (dice >= 60) {
+                        timed(t, txStart); // a failed write transaction: the app waited all that time for nothing
                     }
                     errors.computeIfAbsent(t.id() + " " + state + " " + firstWords(e.getMessage()), k -> new LongAdder()).increment();
                     sleep(10);
@@ -343,6 +427,7 @@ public final class Workload {
             ps.setLong(5, 0);
             ps.setString(6, marker);
             ps.executeUpdate();
+            timed(t, start);
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 invoiceId = keys.getLong(1);
@@ -360,6 +445,7 @@ public final class Workload {
                 ps.setInt(4, 1 + rnd.nextInt(5));
                 ps.setLong(5, 1000 + rnd.nextInt(9000));
                 ps.executeUpdate();
+                timed(t, t0);
                 String lt = AppRouting.lastTarget(c);
                 count(t.id(), "insert invoice_line", lt, t0, System.nanoTime());
                 if (!lt.equals(target)) {
@@ -367,7 +453,9 @@ public final class Workload {
                 }
             }
         }
+        long tc = System.nanoTime();
         c.commit();
+        timed(t, tc);
         acks.add(new Ack(t.id(), marker, lines, target, start, System.nanoTime()));
     }
 
@@ -389,6 +477,7 @@ public final class Workload {
             ps.setString(3, t.id());
             ps.setLong(4, customer);
             changed = ps.executeUpdate();
+            timed(t, t0);
             target = AppRouting.lastTarget(c);
         }
         long t1 = System.nanoTime();
@@ -397,8 +486,16 @@ public final class Workload {
             strays.add(new Stray(t.id(), "update customer " + customer + " changed " + changed + " rows", target,
                     allowed(t.id(), t0, t1)));
         }
+        long tc = System.nanoTime();
         c.commit();
+        timed(t, tc);
         updates.put(t.id() + '\0' + customer, new Update(t.id(), customer, marker, target, System.nanoTime()));
+    }
+
+    private void timed(DemoTenant t, long t0) {
+        if (t.id().equals(online)) {
+            onlineWrites.add(new long[] {t0, System.nanoTime()});
+        }
     }
 
     private void count(String tenant, String what, String target, long t0, long t1) {

@@ -94,6 +94,66 @@ class DemoCheckTest {
         assertEquals(Set.of("eu"), w.allowed("other", afterFlip, afterFlip + 1));
     }
 
+    @Test
+    void onlineMove_writeStartedAfterTheFence_onTheSource_isLost_earlierCopiesAreNot() throws Exception {
+        TestServer server = TestDatabases.server(Engine.POSTGRESQL);
+        try (TestDatabase shared = server.createDatabase("democheck_os"); TestDatabase dedicated = server.createDatabase("democheck_od");
+             Connection s = shared.connect(); Connection d = dedicated.connect()) {
+            for (Connection c : List.of(s, d)) {
+                DemoSchema.create(c);
+                DemoSchema.addConstraints(c);
+                c.createStatement().execute("INSERT INTO tenants (id, name, plan) VALUES ('on', 'ON', 'x'), ('t2', 'T2', 'x')");
+                c.createStatement().execute("INSERT INTO customers (id, tenant_id, name, country) VALUES (2, 't2', 'c', 'US'), (4, 'on', 'c', 'US')");
+            }
+            long fenced = 1000;
+            invoice(s, 20, "on", 1, "m-" + RUN + "-1-1");   // started before the fence, committed while it waited: on both
+            invoice(d, 20, "on", 1, "m-" + RUN + "-1-1");
+            invoice(d, 21, "on", 1, "m-" + RUN + "-1-2");   // started after the fence: on the new database, and
+            invoice(s, 21, "on", 1, "m-" + RUN + "-1-2");   //   astray on the fenced source
+            invoice(s, 22, "on", 1, "m-" + RUN + "-1-3");   // started after the fence, only on the source: lost
+            invoice(s, 23, "t2", 1, "m-" + RUN + "-1-4");   // another tenant, right
+            List<Workload.Ack> acks = List.of(
+                    new Workload.Ack("on", "m-" + RUN + "-1-1", 1, "shared", fenced - 500, fenced + 500),
+                    new Workload.Ack("on", "m-" + RUN + "-1-2", 1, "dedicated", fenced + 1, fenced + 2),
+                    new Workload.Ack("on", "m-" + RUN + "-1-3", 1, "shared", fenced + 200, fenced + 300),
+                    new Workload.Ack("t2", "m-" + RUN + "-1-4", 1, "shared", fenced + 200, fenced + 300));
+            Map<String, Connection> dbs = new LinkedHashMap<>();
+            dbs.put("shared", s);
+            dbs.put("dedicated", d);
+            Map<String, String> routes = Map.of("on", "dedicated", "t2", "shared");
+            List<DemoCheck.Move> moves = List.of(new DemoCheck.Move("on", "shared", fenced, true));
+
+            DemoCheck.Result bad = DemoCheck.run(dbs, acks, List.of(), List.of(), RUN, routes, moves);
+            assertEquals(Long.valueOf(3), bad.writesByTenant.get("on"));
+            assertEquals(Long.valueOf(3), bad.lostByTenant.get("on"), bad.samples::toString); // 1-2 on shared; 1-3 missing and on shared
+            assertEquals(null, bad.lostByTenant.get("t2"), bad.samples::toString);
+            assertEquals(3, bad.acksOnRightDatabase, bad.samples::toString);                  // 1-1, 1-2, 1-4
+            assertEquals(1, bad.acksMissing);
+            assertEquals(2, bad.acksElsewhere);
+
+            DemoCheck.Result clean = DemoCheck.run(dbs, List.of(acks.get(0), acks.get(3)), List.of(), List.of(), RUN, routes, moves);
+            assertEquals(0, clean.astray(), clean.samples::toString);
+            assertEquals(null, clean.lostByTenant.get("on"));
+        }
+    }
+
+    @Test
+    void onlineMovedTenant_eitherTargetDuringTheMove_newOnlyOnceTheMapHadTimeToReachTheApp() {
+        Workload w = new Workload("jdbc:tenantroute:postgresql://x/y", new java.util.Properties(), List.of(), null, 1, 1, 0,
+                RUN, Map.of("mv", "shared", "big", "shared"), "mv", "mv_db");
+        w.trackOnlineMove("big", "big_db");
+        assertEquals(Set.of("shared"), w.allowed("big", 1, 2), "before the move");
+        w.markOnlineStart();
+        long during = System.nanoTime();
+        assertEquals(Set.of("shared", "big_db"), w.allowed("big", during, during + 1));
+        w.markOnlineEnd();
+        long justAfter = w.onlineEnd() + 1;
+        assertEquals(Set.of("shared", "big_db"), w.allowed("big", justAfter, justAfter + 1), "routers may not have seen the flip yet");
+        long later = w.onlineEnd() + Workload.MAP_PROPAGATION_NANOS + 1;
+        assertEquals(Set.of("big_db"), w.allowed("big", later, later + 1));
+        assertEquals(Set.of("shared"), w.allowed("mv", later, later + 1), "the other moved tenant is not affected");
+    }
+
     private static void invoice(Connection c, long id, String tenant, int lines, String marker) throws Exception {
         long customer = tenant.equals("t1") ? 1 : tenant.equals("t2") ? 2 : 4;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO invoices (id, tenant_id, customer_id, number, status,"
