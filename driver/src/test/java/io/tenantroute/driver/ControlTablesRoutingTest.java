@@ -81,12 +81,7 @@ class ControlTablesRoutingTest {
                 assertEquals(List.of("shared"), whereIs("absent-row", shared, a, b));
                 assertEquals(List.of("b"), whereIs("fenced-row", shared, a, b));
             } finally {
-                TenantRouteDriver.shutdown();
-                if (engine == Engine.MYSQL) {
-                    try (Connection c = server.admin(); Statement s = c.createStatement()) {
-                        s.execute("DROP DATABASE IF EXISTS " + schema);
-                    }
-                }
+                shutDownAndDropControlSchema(server, schema);
             }
         }
     }
@@ -138,12 +133,7 @@ class ControlTablesRoutingTest {
                 assertEquals(1, count(a, "after-init"));
                 assertEquals(0, count(shared, "after-init"), "after the route, acme's write must not reach shared");
             } finally {
-                TenantRouteDriver.shutdown();
-                if (engine == Engine.MYSQL) {
-                    try (Connection c = server.admin(); Statement s = c.createStatement()) {
-                        s.execute("DROP DATABASE IF EXISTS " + schema);
-                    }
-                }
+                shutDownAndDropControlSchema(server, schema);
             }
         }
     }
@@ -169,6 +159,16 @@ class ControlTablesRoutingTest {
             assertEquals("TR010", e.getSQLState(), e.toString());
             org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("tenantroute init"), e.getMessage());
             assertEquals(0, count(shared, "lost?"), "a statement whose route could not be read must not run anywhere");
+        }
+    }
+
+    /** Stops the driver's pools and maps; on MySQL the control schema is a server-wide database: drop it. */
+    private static void shutDownAndDropControlSchema(TestServer server, String schema) throws SQLException {
+        TenantRouteDriver.shutdown();
+        if (server.engine() == Engine.MYSQL) {
+            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + schema);
+            }
         }
     }
 
