@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     private final List<AutoCloseable> watches = new ArrayList<>();
     private volatile boolean closed;
     private final boolean emptyUntilInit;
-    private final java.util.concurrent.atomic.AtomicBoolean warnedUninitialized = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean warnedUninitialized = new AtomicBoolean();
 
     JdbcTenantMapStore(String url, Properties props, Vendor vendor, String schema, boolean emptyUntilInit) {
         this.emptyUntilInit = emptyUntilInit;
