@@ -6,6 +6,7 @@ import io.tenantroute.config.internal.PgNotifyWatcher;
 import io.tenantroute.config.internal.PollingWatcher;
 import io.tenantroute.config.internal.SqlErrors;
 import io.tenantroute.config.internal.Vendor;
+import io.tenantroute.config.internal.Watches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,8 +53,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     private final String schema;
     private final HikariDataSource pool;
     private final String description;
-    private final List<AutoCloseable> watches = new ArrayList<>();
-    private volatile boolean closed;
+    private final Watches watches;
     private final boolean emptyUntilInit;
     private final AtomicBoolean warnedUninitialized = new AtomicBoolean();
 
@@ -64,6 +64,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         this.vendor = vendor;
         this.schema = schema;
         this.description = vendor.location() + ":" + schema;
+        this.watches = new Watches(description);
         if (vendor == Vendor.POSTGRESQL && !props.containsKey("ApplicationName")) {
             props.setProperty("ApplicationName", "tenantroute-control");
         }
@@ -477,7 +478,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     }
 
     private Connection connection() throws SQLException {
-        if (closed) {
+        if (watches.isClosed()) {
             throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("the tenant map store " + description + " is closed");
         }
         return pool.getConnection();
@@ -504,45 +505,21 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         if (pollIntervalMs < 50) {
             throw new IllegalArgumentException("pollIntervalMs must be ≥ 50 ms, was " + pollIntervalMs);
         }
-        AutoCloseable w;
-        synchronized (watches) {
-            if (closed) {
-                throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("the tenant map store " + description + " is closed");
-            }
+        return watches.add(() -> {
             if (vendor == Vendor.POSTGRESQL) {
                 Properties p = new Properties();
                 p.putAll(props);
                 p.setProperty("ApplicationName", "tenantroute-listen");
-                w = new PgNotifyWatcher(url, p, schema, onChange, pollIntervalMs, description);
-            } else {
-                w = new PollingWatcher(description, this::version, onChange, pollIntervalMs);
+                return new PgNotifyWatcher(url, p, schema, onChange, pollIntervalMs, description);
             }
-            watches.add(w);
-        }
-        return () -> {
-            synchronized (watches) {
-                watches.remove(w);
-            }
-            w.close();
-        };
+            return new PollingWatcher(description, this::version, onChange, pollIntervalMs);
+        });
     }
 
     /** Stops every watch and closes the pool. Idempotent. */
     @Override
     public void close() {
-        List<AutoCloseable> toClose;
-        synchronized (watches) {
-            closed = true;
-            toClose = new ArrayList<>(watches);
-            watches.clear();
-        }
-        for (AutoCloseable w : toClose) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                LOG.debug("closing a tenant map watch", e);
-            }
-        }
+        watches.closeAll();
         pool.close();
     }
 

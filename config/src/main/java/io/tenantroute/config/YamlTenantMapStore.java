@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tenantroute.config.internal.PollingWatcher;
+import io.tenantroute.config.internal.Watches;
 import io.tenantroute.config.internal.YamlMapFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,10 +71,9 @@ public final class YamlTenantMapStore implements TenantMapStore {
             .build();
 
     private final Path path;
+    private final Watches watches;
     private final Object reloadLock = new Object();
-    private final List<AutoCloseable> watches = new ArrayList<>();
     private volatile Snapshot snapshot;
-    private volatile boolean closed;
     private byte[] lastBadHash;
 
     /** The content of one load; immutable. */
@@ -83,6 +83,7 @@ public final class YamlTenantMapStore implements TenantMapStore {
 
     YamlTenantMapStore(Path path) throws SQLException {
         this.path = Objects.requireNonNull(path, "path");
+        this.watches = new Watches("for " + path);
         synchronized (reloadLock) {
             byte[] content = read();
             this.snapshot = load(null, content, hash(content));
@@ -209,38 +210,13 @@ public final class YamlTenantMapStore implements TenantMapStore {
         if (pollIntervalMs < 50) {
             throw new IllegalArgumentException("pollIntervalMs must be ≥ 50 ms, was " + pollIntervalMs);
         }
-        PollingWatcher w;
-        synchronized (watches) {
-            if (closed) {
-                throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("the tenant map store for " + path + " is closed");
-            }
-            w = new PollingWatcher("yaml:" + path.getFileName(), this::version, onChange, pollIntervalMs);
-            watches.add(w);
-        }
-        return () -> {
-            synchronized (watches) {
-                watches.remove(w);
-            }
-            w.close();
-        };
+        return watches.add(() -> new PollingWatcher("yaml:" + path.getFileName(), this::version, onChange, pollIntervalMs));
     }
 
     /** Stops every watch. Idempotent. */
     @Override
     public void close() {
-        List<AutoCloseable> toClose;
-        synchronized (watches) {
-            closed = true;
-            toClose = new ArrayList<>(watches);
-            watches.clear();
-        }
-        for (AutoCloseable w : toClose) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                LOG.debug("closing a tenant map watch", e);
-            }
-        }
+        watches.closeAll();
     }
 
     @Override
