@@ -527,20 +527,66 @@ public final class TenantMover {
     private static VerifyReport verify(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
             String tenant, String srcName, String dstName, int limit) throws SQLException {
         List<TableVerification> out = new ArrayList<>();
-        for (TableJob j : jobs) {
-            Checksums.Result a = Checksums.compute(e, src, srcSchema, j, tenant, null);
-            Checksums.Result b = Checksums.compute(e, dst, dstSchema, j, tenant, null);
-            List<String> mism = List.of();
-            if (a.rows() != b.rows() || !a.checksum().equals(b.checksum())) {
-                Map<String, String> ka = Checksums.newKeyMap();
-                Map<String, String> kb = Checksums.newKeyMap();
-                Checksums.compute(e, src, srcSchema, j, tenant, ka);
-                Checksums.compute(e, dst, dstSchema, j, tenant, kb);
-                mism = Checksums.diff(ka, kb, limit);
+        // Source and target are read at the same time (two connections, two databases): inside the freeze the
+        // verification is the longest step, and each side is mostly reading and hashing rows.
+        ExecutorService sourceSide = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tenantroute-verify-source");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (TableJob j : jobs) {
+                out.add(verifyTable(e, src, srcSchema, dst, dstSchema, j, tenant, limit, sourceSide));
             }
-            out.add(new TableVerification(j.name(), a.rows(), b.rows(), a.checksum(), b.checksum(), mism));
+        } finally {
+            sourceSide.shutdownNow();
         }
         return new VerifyReport(tenant, srcName, dstName, out);
+    }
+
+    private static TableVerification verifyTable(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema,
+            TableJob j, String tenant, int limit, ExecutorService sourceSide) throws SQLException {
+        Future<Checksums.Result> sourceResult = sourceSide.submit(() -> Checksums.compute(e, src, srcSchema, j, tenant, null));
+        Checksums.Result b;
+        try {
+            b = Checksums.compute(e, dst, dstSchema, j, tenant, null);
+        } catch (SQLException | RuntimeException ex) {
+            // never leave the source connection busy on another thread while the caller rolls back with it
+            try {
+                awaitSource(sourceResult);
+            } catch (SQLException | RuntimeException other) {
+                ex.addSuppressed(other);
+            }
+            throw ex;
+        }
+        Checksums.Result a = awaitSource(sourceResult);
+        List<String> mism = List.of();
+        if (a.rows() != b.rows() || !a.checksum().equals(b.checksum())) {
+            Map<String, String> ka = Checksums.newKeyMap();
+            Map<String, String> kb = Checksums.newKeyMap();
+            Checksums.compute(e, src, srcSchema, j, tenant, ka);
+            Checksums.compute(e, dst, dstSchema, j, tenant, kb);
+            mism = Checksums.diff(ka, kb, limit);
+        }
+        return new TableVerification(j.name(), a.rows(), b.rows(), a.checksum(), b.checksum(), mism);
+    }
+
+    private static Checksums.Result awaitSource(Future<Checksums.Result> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("interrupted while verifying", ex);
+        } catch (ExecutionException ex) {
+            Throwable c = ex.getCause();
+            if (c instanceof SQLException) {
+                throw (SQLException) c;
+            }
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("verification of the source failed: " + c, c);
+        }
     }
 
     /**
