@@ -31,10 +31,23 @@ public final class MigrationJournal {
         Connection open() throws SQLException;
     }
 
-    /** One move as journaled. */
+    /**
+     * One journaled operation.
+     *
+     * @param kind what ran: {@code move}, {@code rollback}, {@code cleanup}, {@code export} or {@code import}
+     * @param mode {@code online} / {@code offline} for moves and rollbacks; for other kinds as they record it
+     * @param status {@code running}, {@code done}, {@code failed} or {@code aborted}
+     */
     public record Migration(long id, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
-            String status, String step, String operator, Timestamp startedAt, Timestamp endedAt, String error) {
+            String status, String step, String operator, Timestamp startedAt, Timestamp endedAt, String error, String kind) {
     }
+
+    /** The kinds of journaled operation ({@link Migration#kind()}). */
+    public static final String MOVE = "move";
+    public static final String ROLLBACK = "rollback";
+    public static final String CLEANUP = "cleanup";
+    public static final String EXPORT = "export";
+    public static final String IMPORT = "import";
 
     /** One step of a move; {@code table} null for whole-move steps, rows -1 and checksum null when not applicable. */
     public record Step(String step, String table, long rows, String checksum, Timestamp startedAt, Timestamp endedAt, String error) {
@@ -71,6 +84,7 @@ public final class MigrationJournal {
                         + " started_at timestamptz NOT NULL DEFAULT now(), ended_at timestamptz, error text)");
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_locks") + " (tenant varchar(255) PRIMARY KEY,"
                         + " migration_id bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())");
+                s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN IF NOT EXISTS kind varchar(16) NOT NULL DEFAULT 'move'");
             } else {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + e.q(schema));
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
@@ -85,6 +99,22 @@ public final class MigrationJournal {
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_locks") + " (tenant VARCHAR(255) CHARACTER SET utf8mb4"
                         + " COLLATE utf8mb4_bin PRIMARY KEY, migration_id BIGINT NOT NULL,"
                         + " since TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB");
+                if (!hasColumn(c, "migrations", "kind")) { // MySQL 8 has no ADD COLUMN IF NOT EXISTS
+                    s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'move'");
+                }
+            }
+        }
+    }
+
+    private boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = ?"
+                + " AND table_name = ? AND column_name = ?")) {
+            p.setString(1, schema);
+            p.setString(2, table);
+            p.setString(3, column);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1) > 0;
             }
         }
     }
@@ -97,6 +127,19 @@ public final class MigrationJournal {
      */
     public long begin(String tenant, String source, String sourceSchema, String target, String targetSchema, MoveMode mode, String operator)
             throws SQLException {
+        return begin(MOVE, tenant, source, sourceSchema, target, targetSchema, mode.name().toLowerCase(), operator);
+    }
+
+    /**
+     * Records a new operation of any kind and takes the tenant's lock, atomically (one operation per tenant at a time).
+     *
+     * @param kind {@link #MOVE}, {@link #ROLLBACK}, {@link #CLEANUP}, {@link #EXPORT} or {@link #IMPORT}
+     * @param mode free text up to 16 characters ({@code online}, {@code offline}, …)
+     * @return the migration id
+     * @throws SQLException {@code TR011} when another operation on the tenant holds the lock (message names its id)
+     */
+    public long begin(String kind, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
+            String operator) throws SQLException {
         try (Connection c = connections.open()) {
             Engine e = Engine.of(c);
             c.setAutoCommit(false);
@@ -108,15 +151,16 @@ public final class MigrationJournal {
                 }
                 long id;
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migrations")
-                        + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'running', 'plan', ?)", new String[] {"id"})) {
+                        + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator, kind)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'running', 'plan', ?, ?)", new String[] {"id"})) {
                     p.setString(1, tenant);
                     p.setString(2, source);
                     p.setString(3, sourceSchema);
                     p.setString(4, target);
                     p.setString(5, targetSchema);
-                    p.setString(6, mode.name().toLowerCase());
+                    p.setString(6, mode);
                     p.setString(7, operator);
+                    p.setString(8, kind);
                     p.executeUpdate();
                     try (ResultSet r = p.getGeneratedKeys()) {
                         r.next();
@@ -221,18 +265,35 @@ public final class MigrationJournal {
         try (Connection c = connections.open()) {
             Engine e = Engine.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
-                List<Migration> out = new ArrayList<>();
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                                r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
-                                r.getString(13)));
-                    }
-                }
-                return out;
+                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
+                return read(p);
             }
         }
+    }
+
+    /** @return the tenant's journaled operations of every kind, newest first, at most {@code limit} */
+    public List<Migration> history(String tenant, int limit) throws SQLException {
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
+                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE tenant = ? ORDER BY id DESC LIMIT "
+                    + Math.max(1, limit))) {
+                p.setString(1, tenant);
+                return read(p);
+            }
+        }
+    }
+
+    private static List<Migration> read(PreparedStatement p) throws SQLException {
+        List<Migration> out = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+                        r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
+                        r.getString(13), r.getString(14)));
+            }
+        }
+        return out;
     }
 
     /** @return one move, or null */
@@ -247,17 +308,9 @@ public final class MigrationJournal {
         try (Connection c = connections.open()) {
             Engine e = Engine.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error FROM " + t(e, "migrations") + " WHERE id = ?")) {
+                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE id = ?")) {
                 p.setLong(1, id);
-                List<Migration> out = new ArrayList<>();
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                                r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
-                                r.getString(13)));
-                    }
-                }
-                return out;
+                return read(p);
             }
         }
     }

@@ -23,10 +23,13 @@ import java.util.Map;
  * @param lagRows catch-up stops and cutover begins when at most this many changes are pending
  * @param maxCatchUpRounds catch-up rounds before cutover is attempted anyway
  * @param mismatchLimit mismatching rows listed per table by verification
+ * @param copyReference also copy the reference tables (owned by no tenant) whole ({@code --copy-reference})
+ * @param schemaFrom where the destination tables come from: null to copy their definitions from the source
+ *     catalog, or {@code flyway:<location>} to run the app's own Flyway migrations there ({@code --schema-from})
  */
 public record MoveRequest(String tenant, String target, String targetSchema, boolean createSchema, MoveMode mode, int parallel,
         String tenantColumn, Map<String, String> tenantColumns, String operator, long fenceTimeoutMs, long settleTimeoutMs, long lagRows,
-        int maxCatchUpRounds, int mismatchLimit) {
+        int maxCatchUpRounds, int mismatchLimit, boolean copyReference, String schemaFrom) {
 
     public MoveRequest {
         tenantColumns = Map.copyOf(tenantColumns);
@@ -40,49 +43,122 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
 
     /**
      * @return a request with defaults: default schema, online, parallel 2, column {@code tenant_id}, fence wait
-     *     5000 ms, settle wait 30000 ms, lag 100 rows, 20 rounds, 10 mismatches listed
+     *     5000 ms, settle wait 30000 ms, lag 100 rows, 20 rounds, 10 mismatches listed, no reference tables,
+     *     schema from the source catalog
      * @throws SQLException {@code TR006} for an invalid tenant id
      */
     public static MoveRequest of(String tenant, String target) throws SQLException {
         TenantIds.requireValid(tenant);
         return new MoveRequest(tenant, target, null, false, MoveMode.ONLINE, 2, "tenant_id", Map.of(),
-                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10);
+                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10, false, null);
     }
 
     public MoveRequest withSchema(String schema, boolean create) {
-        return new MoveRequest(tenant, target, schema, create, mode, parallel, tenantColumn, tenantColumns, operator, fenceTimeoutMs,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        Copy c = new Copy(this);
+        c.targetSchema = schema;
+        c.createSchema = create;
+        return c.build();
     }
 
     public MoveRequest withMode(MoveMode m) {
-        return new MoveRequest(tenant, target, targetSchema, createSchema, m, parallel, tenantColumn, tenantColumns, operator, fenceTimeoutMs,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        Copy c = new Copy(this);
+        c.mode = m;
+        return c.build();
     }
 
     public MoveRequest withParallel(int n) {
-        return new MoveRequest(tenant, target, targetSchema, createSchema, mode, n, tenantColumn, tenantColumns, operator, fenceTimeoutMs,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        Copy c = new Copy(this);
+        c.parallel = n;
+        return c.build();
     }
 
     /** @param table a table, or null to change the default column */
     public MoveRequest withTenantColumn(String table, String column) {
+        Copy c = new Copy(this);
         if (table == null) {
-            return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, column, tenantColumns, operator, fenceTimeoutMs,
-                    settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+            c.tenantColumn = column;
+        } else {
+            Map<String, String> m = new HashMap<>(tenantColumns);
+            m.put(table, column);
+            c.tenantColumns = m;
         }
-        Map<String, String> m = new HashMap<>(tenantColumns);
-        m.put(table, column);
-        return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, m, operator, fenceTimeoutMs,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        return c.build();
     }
 
     public MoveRequest withOperator(String op) {
-        return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, tenantColumns, op, fenceTimeoutMs,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        Copy c = new Copy(this);
+        c.operator = op;
+        return c.build();
     }
 
     public MoveRequest withFenceTimeoutMs(long ms) {
-        return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, tenantColumns, operator, ms,
-                settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit);
+        Copy c = new Copy(this);
+        c.fenceTimeoutMs = ms;
+        return c.build();
+    }
+
+    /** @param rows catch-up stops and cutover begins when at most this many changes are pending */
+    public MoveRequest withLagRows(long rows) {
+        Copy c = new Copy(this);
+        c.lagRows = rows;
+        return c.build();
+    }
+
+    /** @param copy also copy the reference tables whole */
+    public MoveRequest withCopyReference(boolean copy) {
+        Copy c = new Copy(this);
+        c.copyReference = copy;
+        return c.build();
+    }
+
+    /** @param from null (copy definitions from the source catalog) or {@code flyway:<location>} */
+    public MoveRequest withSchemaFrom(String from) {
+        Copy c = new Copy(this);
+        c.schemaFrom = from;
+        return c.build();
+    }
+
+    /** A mutable copy of every component, so each {@code with…} names only what it changes. */
+    private static final class Copy {
+        String tenant;
+        String target;
+        String targetSchema;
+        boolean createSchema;
+        MoveMode mode;
+        int parallel;
+        String tenantColumn;
+        Map<String, String> tenantColumns;
+        String operator;
+        long fenceTimeoutMs;
+        long settleTimeoutMs;
+        long lagRows;
+        int maxCatchUpRounds;
+        int mismatchLimit;
+        boolean copyReference;
+        String schemaFrom;
+
+        Copy(MoveRequest r) {
+            tenant = r.tenant;
+            target = r.target;
+            targetSchema = r.targetSchema;
+            createSchema = r.createSchema;
+            mode = r.mode;
+            parallel = r.parallel;
+            tenantColumn = r.tenantColumn;
+            tenantColumns = r.tenantColumns;
+            operator = r.operator;
+            fenceTimeoutMs = r.fenceTimeoutMs;
+            settleTimeoutMs = r.settleTimeoutMs;
+            lagRows = r.lagRows;
+            maxCatchUpRounds = r.maxCatchUpRounds;
+            mismatchLimit = r.mismatchLimit;
+            copyReference = r.copyReference;
+            schemaFrom = r.schemaFrom;
+        }
+
+        MoveRequest build() {
+            return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, tenantColumns, operator,
+                    fenceTimeoutMs, settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit, copyReference, schemaFrom);
+        }
     }
 }
