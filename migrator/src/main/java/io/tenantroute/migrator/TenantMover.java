@@ -10,6 +10,7 @@ import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
 import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
@@ -106,6 +107,17 @@ public final class TenantMover {
         Map<String, Catalog.Table> tables = Map.of();
         List<TableJob> jobs = List.of();
         MovePlan plan;
+        /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
+        boolean frozen;
+        final List<String> deferredSteps = new ArrayList<>();
+
+        void flushDeferredSteps(long id) throws SQLException {
+            frozen = false;
+            for (String st : deferredSteps) {
+                journal.step(id, st);
+            }
+            deferredSteps.clear();
+        }
 
         Ctx(MoveRequest req) throws SQLException {
             this.req = req;
@@ -313,10 +325,12 @@ public final class TenantMover {
         long pauseStart = 0;
         AtomicLong copied = new AtomicLong();
         long replayed = 0;
+        IncrementalVerifier verifier = null;
+        Map<String, List<String>> unvalidated = new LinkedHashMap<>();
         String step = "schema";
         try (Connection src = connector.open(x.src); Connection dst = connector.open(x.dst)) {
             // 1. schema on the target
-            enter(id, l, step, x.dst.name() + "/" + x.dstSchema);
+            enter(x, id, l, step, x.dst.name() + "/" + x.dstSchema);
             if (req.createSchema()) {
                 TargetSchema.createSchema(x.de, dst, x.dstSchema);
             }
@@ -331,7 +345,7 @@ public final class TenantMover {
             Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
             // 2. capture (online) or suspend + fence (offline), before any row is read
             step = req.mode() == MoveMode.ONLINE ? "capture" : "suspend";
-            enter(id, l, step, x.src.name() + "/" + x.srcSchema);
+            enter(x, id, l, step, x.src.name() + "/" + x.srcSchema);
             cap.createTables(src);
             if (req.mode() == MoveMode.OFFLINE) {
                 frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
@@ -344,12 +358,12 @@ public final class TenantMover {
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
             // 3. copy
             step = "copy";
-            enter(id, l, step, x.jobs.size() + " table(s), parallel " + req.parallel());
+            enter(x, id, l, step, x.jobs.size() + " table(s), parallel " + req.parallel());
             copyAll(x, id, l, copied);
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
                 step = "catchup";
-                enter(id, l, step, replayer.pending(src) + " change(s) pending");
+                enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
                     replayed += replayer.round(src, dst, false);
                     long pending = replayer.pending(src);
@@ -359,39 +373,60 @@ public final class TenantMover {
                         break;
                     }
                 }
-                // 5. freeze, fence, final replay
+                // 5. compare everything once, before the freeze; from here on only changed keys are re-read
+                step = "preverify";
+                enter(x, id, l, step, "");
+                verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
+                replayer.track(verifier::changed);
+                applyUncapturedCascades(x, dst, verifier);
+                verifier.baseline(src, dst);
+                l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
+                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
+                    replayed += replayer.round(src, dst, false);
+                    applyUncapturedCascades(x, dst, verifier);
+                    long rechecked = verifier.refresh(src, dst);
+                    long pending = replayer.pending(src);
+                    MoveMetrics.catchUpLag(x.dst.name(), pending);
+                    l.step("preverify", "round " + (round + 1) + ": " + rechecked + " key(s) re-read, " + verifier.toRecheck() + " differ, "
+                            + pending + " change(s) pending");
+                    if (pending <= req.lagRows() && verifier.toRecheck() <= req.lagRows()) {
+                        break;
+                    }
+                }
+                replayed += replayer.round(src, dst, false); // what arrived during the last re-read
+                // 6. freeze, fence, final replay
                 step = "freeze";
-                enter(id, l, step, "");
+                enter(x, id, l, step, "");
                 frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.FROZEN);
                 pauseStart = System.nanoTime();
+                x.frozen = true;
                 step = "fence";
-                enter(id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
+                enter(x, id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
                 cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
                 step = "replay";
-                enter(id, l, step, "");
+                enter(x, id, l, step, "");
                 replayed += replayer.round(src, dst, true);
             }
-            // 6. constraints, counters, verify
+            // 7. constraints, counters, verify
             step = "constraints";
-            enter(id, l, step, "");
+            enter(x, id, l, step, "");
             Set<String> moved = jobMap.keySet();
+            applyUncapturedCascades(x, dst, verifier);
             for (TableJob j : x.jobs) {
-                long fixed = TargetSchema.applyUncapturedCascades(x.de, dst, x.dstSchema, j, moved);
-                if (fixed > 0) {
-                    LOG.info("tenant '{}': {} row(s) of {} removed by FK cascades the source did without firing triggers", tenant, fixed, j.name());
+                // online: no scan inside the freeze (see TargetSchema.addForeignKeys); offline: validated now
+                List<String> added = TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved, verifier == null);
+                if (verifier != null && !added.isEmpty()) {
+                    unvalidated.put(j.name(), added);
                 }
-            }
-            for (TableJob j : x.jobs) {
-                TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved);
                 TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
             }
             step = "verify";
-            enter(id, l, step, "");
-            VerifyReport report = verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit());
-            for (TableVerification tv : report.tables()) {
-                journal.tableStep(id, "verify", tv.table(), tv.targetRows(), tv.targetChecksum());
-            }
+            enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
+            VerifyReport report = verifier == null
+                    ? verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit())
+                    : new VerifyReport(tenant, x.src.name(), x.dst.name(), verifier.finish(src, dst, req.mismatchLimit()));
             if (!report.matches()) {
+                journalVerification(id, report);
                 StringBuilder b = new StringBuilder();
                 for (TableVerification tv : report.tables()) {
                     if (!tv.matches()) {
@@ -403,14 +438,17 @@ public final class TenantMover {
             }
             // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
             step = "flip";
-            enter(id, l, step, x.dst.name());
+            enter(x, id, l, step, x.dst.name());
             new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
             long v = store.compareAndSetRoute(tenant, frozenVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
             long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
+            x.flushDeferredSteps(id);
+            journalVerification(id, report);
             MoveMetrics.writePause(x.dst.name(), pauseMs);
             MoveMetrics.rowsCopied(x.dst.name(), copied.get());
             step = "cleanup";
+            validateAfterFlip(x, dst, unvalidated, id);
             try {
                 cap.clearChanges(src, tenant);
             } catch (SQLException ex) {
@@ -430,6 +468,7 @@ public final class TenantMover {
             LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
             rollBack(x, cap, frozenVersion, created);
             try {
+                x.flushDeferredSteps(id);
                 journal.finish(id, "failed", reason);
             } catch (SQLException je) {
                 ex.addSuppressed(je);
@@ -442,8 +481,57 @@ public final class TenantMover {
         }
     }
 
-    private void enter(long id, MoveListener l, String step, String detail) throws SQLException {
-        journal.step(id, step);
+    /** MySQL cascades the source applied without firing triggers, applied on the target; fixed keys are re-checked. */
+    private void applyUncapturedCascades(Ctx x, Connection dst, IncrementalVerifier verifier) throws SQLException {
+        Set<String> moved = x.jobMap().keySet();
+        for (TableJob j : x.jobs) {
+            long fixed = TargetSchema.applyUncapturedCascades(x.de, dst, x.dstSchema, j, moved,
+                    verifier == null ? (t, k) -> { } : verifier::changed);
+            if (fixed > 0) {
+                LOG.info("tenant '{}': {} row(s) of {} removed by FK cascades the source did without firing triggers", x.req.tenant(), fixed,
+                        j.name());
+            }
+        }
+    }
+
+    /**
+     * After the flip, outside the write pause: checks the copied rows against the foreign keys added NOT VALID
+     * inside the freeze (PostgreSQL). A violation cannot come from the move (the rows equal the source's, where
+     * the constraint holds) but from data the source's constraints did not cover; it is logged and journaled, and
+     * the constraint stays enforced for new writes.
+     */
+    private void validateAfterFlip(Ctx x, Connection dst, Map<String, List<String>> unvalidated, long id) {
+        for (Map.Entry<String, List<String>> en : unvalidated.entrySet()) {
+            try {
+                TargetSchema.validateForeignKeys(x.de, dst, x.dstSchema, en.getKey(), en.getValue());
+            } catch (SQLException ex) {
+                LOG.warn("tenant '{}' moved to {}; foreign key(s) {} of {} stay NOT VALID: {}", x.req.tenant(), x.dst.name(), en.getValue(),
+                        en.getKey(), oneLine(ex));
+                try {
+                    journal.tableStep(id, "fk-not-valid", en.getKey(), -1, null);
+                } catch (SQLException je) {
+                    LOG.warn("could not journal it: {}", oneLine(je));
+                }
+            }
+        }
+    }
+
+    private void journalVerification(long id, VerifyReport report) throws SQLException {
+        for (TableVerification tv : report.tables()) {
+            journal.tableStep(id, "verify", tv.table(), tv.targetRows(), tv.targetChecksum());
+        }
+    }
+
+    /**
+     * Enters a step: journal, listener, log. Inside the freeze the journal write (two statements on the control
+     * database) waits until the flip or the rollback: the route's {@code frozen} state records where the move is.
+     */
+    private void enter(Ctx x, long id, MoveListener l, String step, String detail) throws SQLException {
+        if (x.frozen) {
+            x.deferredSteps.add(step);
+        } else {
+            journal.step(id, step);
+        }
         l.step(step, detail);
         LOG.info("step {} {}", step, detail);
     }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with every row, including a write made between the kill and the resume.
  */
 class KillAtEachStepTest {
-    static final String[] STEPS = {"schema", "capture", "copy", "catchup", "freeze", "fence", "replay", "constraints", "verify", "flip"};
+    static final String[] STEPS = {"schema", "capture", "copy", "catchup", "preverify", "freeze", "fence", "replay", "constraints", "verify", "flip"};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

@@ -15,9 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Router {
     /** How often a waiting statement re-reads the route, in milliseconds. */
-    private static final long FROZEN_POLL_MS = 20;
-    /** A frozen wait reads the store itself at most this often per map, in milliseconds (also with watching off). */
-    private static final long FROZEN_REFRESH_MS = 200;
+    private static final long FROZEN_POLL_MS = 5;
+    /**
+     * A frozen wait reads the store itself at most this often per map, in milliseconds (also with watching off): the
+     * flip reaches a waiting statement within this, not the MySQL polling interval (250 ms), so it bounds the pause.
+     */
+    private static final long FROZEN_REFRESH_MS = 20;
     /** Per map: when a frozen wait last read the store itself (epoch ms), so that many waiters cause one read. */
     private static final java.util.Map<TenantMap, AtomicLong> LAST_FROZEN_REFRESH =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());

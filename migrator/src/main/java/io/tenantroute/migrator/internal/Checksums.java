@@ -2,6 +2,7 @@ package io.tenantroute.migrator.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,46 +41,99 @@ public final class Checksums {
         for (String k : job.def().keyColumns()) {
             keyIdx.add(cols.indexOf(k));
         }
-        BigInteger sum = BigInteger.ZERO;
-        BigInteger mod = BigInteger.ONE.shiftLeft(128);
-        long rows = 0;
+        Sum sum = new Sum();
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false); // pgjdbc streams with a fetch size only inside a transaction
         try (PreparedStatement p = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
             p.setString(1, tenant);
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = sha256();
+            String[] vals = new String[cols.size()];
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    StringBuilder b = new StringBuilder();
-                    String[] vals = new String[cols.size()];
-                    for (int i = 0; i < vals.length; i++) {
-                        vals[i] = canonical(r.getObject(i + 1));
-                        b.append(vals[i] == null ? "N" : vals[i].length() + ":" + vals[i]).append('|');
-                    }
-                    byte[] h = md.digest(b.toString().getBytes(StandardCharsets.UTF_8));
-                    byte[] first = new byte[17];
-                    System.arraycopy(h, 0, first, 1, 16);
-                    sum = sum.add(new BigInteger(first)).mod(mod);
-                    rows++;
+                    String row = encode(r, vals);
+                    long[] h = rowHash(md, row);
+                    sum.add(h);
                     if (perKey != null) {
                         StringBuilder k = new StringBuilder("[");
                         for (int i = 0; i < keyIdx.size(); i++) {
                             k.append(i > 0 ? ", " : "").append(keyIdx.get(i) < 0 ? "?" : vals[keyIdx.get(i)]);
                         }
-                        perKey.put(k.append(']').toString(), new BigInteger(first).toString(16) + (DEBUG ? " " + b : ""));
+                        perKey.put(k.append(']').toString(), Sum.hex(h[0], h[1]) + (DEBUG ? " " + row : ""));
                     }
                 }
             }
             c.commit();
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         } finally {
             Copier.safeRollback(c);
             c.setAutoCommit(auto);
         }
-        String hex = sum.toString(16);
-        return new Result(rows, "0".repeat(Math.max(0, 32 - hex.length())) + hex);
+        return new Result(sum.rows(), sum.hex());
+    }
+
+    /** @return a SHA-256 digest (one per thread: digests are not thread-safe) */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * The canonical encoding of the current row's first {@code vals.length} columns: each value by
+     * {@link #canonical}, length-prefixed, NULL as {@code N}, {@code |}-separated. Fills {@code vals}.
+     */
+    static String encode(ResultSet r, String[] vals) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < vals.length; i++) {
+            vals[i] = canonical(r.getObject(i + 1));
+            b.append(vals[i] == null ? "N" : vals[i].length() + ":" + vals[i]).append('|');
+        }
+        return b.toString();
+    }
+
+    /** @return the row's hash: the first 16 bytes of SHA-256 of its encoding, as {high, low} 64-bit halves */
+    static long[] rowHash(MessageDigest md, String encoded) {
+        byte[] h = md.digest(encoded.getBytes(StandardCharsets.UTF_8));
+        return new long[] {ByteBuffer.wrap(h, 0, 8).getLong(), ByteBuffer.wrap(h, 8, 8).getLong()};
+    }
+
+    /**
+     * An order-independent table checksum: the sum of row hashes modulo 2^128 (a sum, not XOR, so duplicate rows
+     * count; rows can be taken out again with {@link #subtract}). Not thread-safe.
+     */
+    static final class Sum {
+        private long hi;
+        private long lo;
+        private long rows;
+
+        void add(long[] h) {
+            long l = lo + h[1];
+            hi += h[0] + (Long.compareUnsigned(l, lo) < 0 ? 1 : 0);
+            lo = l;
+            rows++;
+        }
+
+        void subtract(long[] h) {
+            long l = lo - h[1];
+            hi -= h[0] + (Long.compareUnsigned(lo, h[1]) < 0 ? 1 : 0);
+            lo = l;
+            rows--;
+        }
+
+        long rows() {
+            return rows;
+        }
+
+        /** @return 32 lower-case hex digits */
+        String hex() {
+            return hex(hi, lo);
+        }
+
+        static String hex(long hi, long lo) {
+            return String.format("%016x%016x", hi, lo);
+        }
     }
 
     /** @return mismatch lines (first {@code limit}) between two key → hash maps */

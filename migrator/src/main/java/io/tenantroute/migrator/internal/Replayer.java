@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Replays captured changes idempotently: for each changed key it re-reads the row's current state on the
@@ -28,6 +29,7 @@ public final class Replayer {
     private final String tgtSchema;
     private final Map<String, TableJob> jobs;
     private final String tenant;
+    private BiConsumer<String, String> applied = (table, key) -> { };
 
     public Replayer(Engine e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
         this.e = e;
@@ -36,6 +38,15 @@ public final class Replayer {
         this.tgtSchema = tgtSchema;
         this.jobs = jobs;
         this.tenant = tenant;
+    }
+
+    /**
+     * Reports every key this replayer applies from now on, after the target committed it: (table, key as the
+     * capture trigger wrote it). The cutover re-checks exactly these rows (see {@link IncrementalVerifier}).
+     * Called on the replaying thread.
+     */
+    public void track(BiConsumer<String, String> sink) {
+        this.applied = sink;
     }
 
     /** @return changes of the tenant still pending on the source */
@@ -105,6 +116,13 @@ public final class Replayer {
                     }
                 }
                 tgt.commit();
+                for (Map.Entry<String, Set<String>> en : keys.entrySet()) {
+                    if (jobs.containsKey(en.getKey())) {
+                        for (String pk : en.getValue()) {
+                            applied.accept(en.getKey(), pk);
+                        }
+                    }
+                }
             } catch (SQLException ex) {
                 Copier.safeRollback(tgt);
                 throw ex;
@@ -122,38 +140,6 @@ public final class Replayer {
         }
     }
 
-    private String keyParam(TableJob job, String col) {
-        return e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(col) + ")" : "?";
-    }
-
-    private String keyTuple(TableJob job, String alias) {
-        List<String> k = job.def().keyColumns();
-        if (k.size() == 1) {
-            return alias + e.q(k.get(0));
-        }
-        StringBuilder b = new StringBuilder("(");
-        for (int i = 0; i < k.size(); i++) {
-            b.append(i > 0 ? ", " : "").append(alias).append(e.q(k.get(i)));
-        }
-        return b.append(')').toString();
-    }
-
-    private String keyMarks(TableJob job, int n) {
-        List<String> k = job.def().keyColumns();
-        StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
-        for (int i = 0; i < k.size(); i++) {
-            one.append(i > 0 ? ", " : "").append(keyParam(job, k.get(i)));
-        }
-        if (k.size() > 1) {
-            one.append(')');
-        }
-        StringBuilder b = new StringBuilder("(");
-        for (int i = 0; i < n; i++) {
-            b.append(i > 0 ? ", " : "").append(one);
-        }
-        return b.append(')').toString();
-    }
-
     /**
      * Replays a set of keys of one table: one SELECT on the source for their current rows (owned by the
      * tenant), a batch of upserts on the target, and one DELETE on the target for the requested keys that were
@@ -167,7 +153,7 @@ public final class Replayer {
             keyIdx[i] = cols.indexOf(keyCols.get(i));
         }
         String sel = "SELECT " + job.selectList(e, e == Engine.POSTGRESQL) + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e))
-                + " AND " + keyTuple(job, "t0.") + " IN " + keyMarks(job, keys.size());
+                + " AND " + job.keyTuple(e, "t0.") + " IN " + job.keyMarks(e, keys.size());
         List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement p = src.prepareStatement(sel)) {
             int n = 1;
@@ -189,10 +175,10 @@ public final class Replayer {
         }
         String tbl = e.q(tgtSchema, job.name());
         // delete what the source no longer has (for this tenant)
-        StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(keyTuple(job, "")).append(" IN ")
-                .append(keyMarks(job, keys.size()));
+        StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(job.keyTuple(e, "")).append(" IN ")
+                .append(job.keyMarks(e, keys.size()));
         if (!rows.isEmpty()) {
-            del.append(" AND NOT ").append(keyTuple(job, "")).append(" IN ").append(keyMarks(job, rows.size()));
+            del.append(" AND NOT ").append(job.keyTuple(e, "")).append(" IN ").append(job.keyMarks(e, rows.size()));
         }
         try (PreparedStatement p = tgt.prepareStatement(del.toString())) {
             int n = 1;

@@ -62,4 +62,51 @@ public record TableJob(Catalog.Table def, Ownership own) {
         }
         return r.getString(i);
     }
+
+    /**
+     * @return the key as the capture triggers write it ({@code jsonb_build_array(t0.k…)::text} /
+     *     {@code JSON_ARRAY(t0.k…)}), so a key read by a query and a key taken from the change table are the same text
+     * @param alias the table alias with its dot ({@code t0.}), or empty
+     */
+    public String keyJson(Engine e, String alias) {
+        StringBuilder b = new StringBuilder(e == Engine.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
+        List<String> k = def.keyColumns();
+        for (int i = 0; i < k.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(alias).append(e.q(k.get(i)));
+        }
+        return b.append(e == Engine.POSTGRESQL ? ")::text" : ")").toString();
+    }
+
+    /** @return {@code alias.k} or {@code (alias.k1, alias.k2)} */
+    public String keyTuple(Engine e, String alias) {
+        List<String> k = def.keyColumns();
+        if (k.size() == 1) {
+            return alias + e.q(k.get(0));
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < k.size(); i++) {
+            b.append(i > 0 ? ", " : "").append(alias).append(e.q(k.get(i)));
+        }
+        return b.append(')').toString();
+    }
+
+    /**
+     * @return {@code (?, ?, …)} for {@code n} keys, each bound as text (cast to the column type on PostgreSQL), to
+     *     follow {@link #keyTuple} and {@code IN}
+     */
+    public String keyMarks(Engine e, int n) {
+        List<String> k = def.keyColumns();
+        StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
+        for (int i = 0; i < k.size(); i++) {
+            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i)) + ")" : "?");
+        }
+        if (k.size() > 1) {
+            one.append(')');
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            b.append(i > 0 ? ", " : "").append(one);
+        }
+        return b.append(')').toString();
+    }
 }

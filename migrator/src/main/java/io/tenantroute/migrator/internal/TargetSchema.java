@@ -5,12 +5,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Creates the tenant's tables on the target from the source definitions. Foreign keys come last
  * ({@link #addForeignKeys}), after the final replay: that defers every FK check of the bulk load and the
- * catch-up (cycles and self-references need no ordering) and validates them all at once before the flip.
+ * catch-up (cycles and self-references need no ordering); the online cutover adds them without a scan and,
+ * on PostgreSQL, validates them after the flip.
  */
 public final class TargetSchema {
     private TargetSchema() {
@@ -77,11 +80,21 @@ public final class TargetSchema {
     }
 
     /**
-     * Adds the table's foreign keys whose referenced table is part of the move (validating the copied data).
+     * Adds the table's foreign keys whose referenced table is part of the move.
+     *
+     * <p>With {@code validate} the copied rows are checked as the constraint is added (O(table)). Without, the
+     * constraint only costs a catalog change: PostgreSQL adds it {@code NOT VALID} (enforced for new writes; check
+     * the existing rows later with {@link #validateForeignKeys}, which does not block writers), MySQL/MariaDB add it
+     * with {@code foreign_key_checks = 0} (in place, existing rows never checked — the same as loading a dump).
+     * The cutover adds them without validation inside the freeze: the rows were just verified equal to the
+     * source's, where the same constraints hold.
      *
      * @param moved names of the tables in the move
+     * @return names of the constraints added
      */
-    public static void addForeignKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved) throws SQLException {
+    public static List<String> addForeignKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved, boolean validate)
+            throws SQLException {
+        List<String> added = new ArrayList<>();
         for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
             if (!moved.contains(fk.refTable()) || fk.definition() == null) {
                 continue;
@@ -107,7 +120,7 @@ public final class TargetSchema {
                         c.setAutoCommit(false);
                         p.setString(1, schema);
                         p.execute();
-                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
+                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition() + (validate ? "" : " NOT VALID"));
                         c.commit();
                     } catch (SQLException ex) {
                         c.rollback();
@@ -119,14 +132,34 @@ public final class TargetSchema {
                     String old = c.getCatalog();
                     c.setCatalog(schema);
                     try {
-                        s.execute("SET SESSION foreign_key_checks = 1");
+                        s.execute("SET SESSION foreign_key_checks = " + (validate ? 1 : 0));
                         s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
                     } finally {
+                        s.execute("SET SESSION foreign_key_checks = 1");
                         if (old != null && !old.isEmpty()) {
                             c.setCatalog(old);
                         }
                     }
                 }
+            }
+            added.add(fk.name());
+        }
+        return added;
+    }
+
+    /**
+     * PostgreSQL: checks the existing rows against constraints added {@code NOT VALID} ({@code VALIDATE CONSTRAINT}
+     * takes a SHARE UPDATE EXCLUSIVE lock: reads and writes go on). No-op on MySQL/MariaDB.
+     *
+     * @throws SQLException {@code 23503} when a row violates one (the constraint then stays NOT VALID, still enforced for new writes)
+     */
+    public static void validateForeignKeys(Engine e, Connection c, String schema, String table, List<String> names) throws SQLException {
+        if (e != Engine.POSTGRESQL) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            for (String n : names) {
+                s.execute("ALTER TABLE " + e.q(schema, table) + " VALIDATE CONSTRAINT " + e.q(n));
             }
         }
     }
@@ -170,11 +203,13 @@ public final class TargetSchema {
      * source is not captured. After the final replay (source fenced) a child row on the target whose parent is
      * gone can only come from such a cascade: apply the FK's own action ({@code ON DELETE CASCADE} deletes it,
      * {@code SET NULL} clears it). Call in load order (parents first) so multi-level cascades propagate.
-     * Verification afterwards compares every row with the source. No-op on PostgreSQL (its triggers fire).
+     * Verification afterwards compares every row with the source; the keys fixed go to {@code changedKeys} (table, key as
+     * {@link TableJob#keyJson}) so the cutover re-checks them. No-op on PostgreSQL (its triggers fire).
      *
      * @return rows fixed
      */
-    public static long applyUncapturedCascades(Engine e, Connection c, String schema, TableJob job, Set<String> moved) throws SQLException {
+    public static long applyUncapturedCascades(Engine e, Connection c, String schema, TableJob job, Set<String> moved,
+            java.util.function.BiConsumer<String, String> changedKeys) throws SQLException {
         if (e != Engine.MYSQL) {
             return 0;
         }
@@ -198,6 +233,13 @@ public final class TargetSchema {
             String orphan = " FROM " + e.q(schema, job.name()) + " c LEFT JOIN " + e.q(schema, fk.refTable()) + " p ON " + on
                     + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull;
             try (Statement s = c.createStatement()) {
+                if (!job.def().keyColumns().isEmpty()) {
+                    try (ResultSet r = s.executeQuery("SELECT " + job.keyJson(e, "c.") + orphan)) {
+                        while (r.next()) {
+                            changedKeys.accept(job.name(), r.getString(1));
+                        }
+                    }
+                }
                 if (cascade) {
                     n += s.executeUpdate("DELETE c" + orphan);
                 } else {
