@@ -21,13 +21,17 @@ import java.util.Set;
  * <p>Before the freeze, {@link #baseline} reads every row of the tenant on both sides and keeps, per table, the
  * source's row hash by key, the keys whose target row differs (D), and both sides' count and checksum (the
  * same sum {@link Checksums#compute} gives). From then on the replayer reports every key it applies
- * ({@link #changed}, set C). {@link #refresh} re-reads D ∪ C by key on both sides and updates hashes, counts and
- * checksums. Inside the freeze, after the final replay, {@link #finish} does a last refresh and reports.
+ * ({@link #replayed}): the hashes of the source rows it wrote, which are compared with the target rows read back
+ * right after its commit. Keys changed on the target otherwise (uncaptured cascades the mover applies) go to a set
+ * C ({@link #changed}). {@link #refresh} re-reads D ∪ C by key on both sides. Every step updates hashes, counts
+ * and checksums. Inside the freeze, after the final replay, {@link #finish} re-reads what still differs and
+ * reports.
  *
  * <p>Why that suffices: every change of the tenant's rows on the source after capture started leaves a change
  * row (same transaction), and every change row is consumed by the replayer after it committed; the target is
- * written only by the replayer. So a key outside D ∪ C was equal on both sides when last read, its source row has
- * not changed since (its change row would have put it in C) and neither has its target row. Every read happens
+ * written only by the replayer and the mover. So a key outside D ∪ C was equal on both sides when last read, its
+ * source row has not changed since (its change row would have been replayed, and the key compared again) and
+ * neither has its target row. Every read happens
  * between replay rounds, on the replaying thread. A mistake anywhere (a key rendered two ways, a lost hash) makes
  * the maintained checksums disagree and fails the verification: it can cost a cutover, never hide a difference.
  *
@@ -195,20 +199,49 @@ public final class IncrementalVerifier {
     }
 
     private void recheck(TableState t, Connection src, Connection tgt, List<String> keys) throws SQLException {
+        List<List<String>> parsed = parse(keys);
+        if (!parsed.isEmpty()) {
+            update(t, keys, read(t, src, srcSchema, parsed), read(t, tgt, tgtSchema, parsed));
+        }
+    }
+
+    private static List<List<String>> parse(java.util.Collection<String> keys) {
         List<List<String>> parsed = new ArrayList<>(keys.size());
-        Set<String> all = new LinkedHashSet<>();
         for (String k : keys) {
             List<String> v = JsonArray.parse(k);
             if (!v.contains(null)) {
                 parsed.add(v);
-                all.add(k);
             }
         }
-        if (parsed.isEmpty()) {
+        return parsed;
+    }
+
+    /**
+     * Takes a batch the replayer just committed on the target: {@code sourceRows} are the hashes of the source
+     * rows it read and wrote (keys it asked for and did not find were deleted on the target). Reads those keys
+     * back from the target and compares; the keys are then verified as of now, and leave C.
+     *
+     * @param keys the keys the batch asked for, as the capture trigger wrote them
+     */
+    public void replayed(Connection tgt, String table, Set<String> keys, Map<String, long[]> sourceRows) throws SQLException {
+        TableState t = tables.get(table);
+        if (t == null) {
             return;
         }
-        Map<String, long[]> now = read(t, src, srcSchema, parsed);
-        Map<String, long[]> there = read(t, tgt, tgtSchema, parsed);
+        Set<String> all = new LinkedHashSet<>(keys);
+        all.addAll(sourceRows.keySet());
+        List<List<String>> parsed = parse(all);
+        Map<String, long[]> there = new HashMap<>();
+        for (int i = 0; i < parsed.size(); i += BATCH) {
+            there.putAll(read(t, tgt, tgtSchema, parsed.subList(i, Math.min(parsed.size(), i + BATCH))));
+        }
+        update(t, all, sourceRows, there);
+        t.changed.removeAll(all);
+    }
+
+    /** Moves the comparison base of {@code keys} to these source and target hashes (absent: no row). */
+    private void update(TableState t, java.util.Collection<String> keys, Map<String, long[]> now, Map<String, long[]> there) {
+        Set<String> all = new LinkedHashSet<>(keys);
         all.addAll(now.keySet()); // a key rendered differently than asked is still accounted for, not lost
         all.addAll(there.keySet());
         for (String k : all) {

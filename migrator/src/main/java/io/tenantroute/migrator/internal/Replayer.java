@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * Replays captured changes idempotently: for each changed key it re-reads the row's current state on the
@@ -21,7 +20,7 @@ import java.util.function.BiConsumer;
  * by "what is left", never by an id watermark (sequence values commit out of order).
  */
 public final class Replayer {
-    private static final int BATCH = 500;
+    private static final int BATCH = 2000;
 
     private final Engine e;
     private final SourceCapture capture;
@@ -29,7 +28,7 @@ public final class Replayer {
     private final String tgtSchema;
     private final Map<String, TableJob> jobs;
     private final String tenant;
-    private BiConsumer<String, String> applied = (table, key) -> { };
+    private IncrementalVerifier verifier;
 
     public Replayer(Engine e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
         this.e = e;
@@ -41,12 +40,12 @@ public final class Replayer {
     }
 
     /**
-     * Reports every key this replayer applies from now on, after the target committed it: (table, key as the
-     * capture trigger wrote it). The cutover re-checks exactly these rows (see {@link IncrementalVerifier}).
-     * Called on the replaying thread.
+     * From now on, hands every batch this replayer applies to the verifier once the target committed it: the keys
+     * (as the capture trigger wrote them) and the hashes of the source rows that were written, so the verifier
+     * can compare them with the target's rows read back (see {@link IncrementalVerifier#replayed}).
      */
-    public void track(BiConsumer<String, String> sink) {
-        this.applied = sink;
+    public void track(IncrementalVerifier v) {
+        this.verifier = v;
     }
 
     /** @return changes of the tenant still pending on the source */
@@ -97,6 +96,7 @@ public final class Replayer {
             if (ids.isEmpty()) {
                 return total;
             }
+            Map<String, Map<String, long[]>> written = new LinkedHashMap<>();
             tgt.setAutoCommit(false);
             try {
                 for (Map.Entry<String, Set<String>> en : keys.entrySet()) {
@@ -112,22 +112,20 @@ public final class Replayer {
                         }
                     }
                     if (!parsed.isEmpty()) {
-                        apply(src, tgt, job, parsed);
+                        written.put(job.name(), apply(src, tgt, job, parsed));
                     }
                 }
                 tgt.commit();
-                for (Map.Entry<String, Set<String>> en : keys.entrySet()) {
-                    if (jobs.containsKey(en.getKey())) {
-                        for (String pk : en.getValue()) {
-                            applied.accept(en.getKey(), pk);
-                        }
-                    }
-                }
             } catch (SQLException ex) {
                 Copier.safeRollback(tgt);
                 throw ex;
             } finally {
                 tgt.setAutoCommit(true);
+            }
+            if (verifier != null) {
+                for (Map.Entry<String, Map<String, long[]>> en : written.entrySet()) {
+                    verifier.replayed(tgt, en.getKey(), keys.get(en.getKey()), en.getValue());
+                }
             }
             StringBuilder in = new StringBuilder();
             for (Long id : ids) {
@@ -144,17 +142,26 @@ public final class Replayer {
      * Replays a set of keys of one table: one SELECT on the source for their current rows (owned by the
      * tenant), a batch of upserts on the target, and one DELETE on the target for the requested keys that were
      * not found. Keys are compared by the databases (bound and cast to the column types), never as Java text.
+     *
+     * @return key (as {@link TableJob#keyJson}) → hash of the source row written (rows not found are absent)
      */
-    private void apply(Connection src, Connection tgt, TableJob job, List<List<String>> keys) throws SQLException {
+    private Map<String, long[]> apply(Connection src, Connection tgt, TableJob job, List<List<String>> keys) throws SQLException {
         List<String> keyCols = job.def().keyColumns();
         List<String> cols = job.columns();
         int[] keyIdx = new int[keyCols.size()];
         for (int i = 0; i < keyIdx.length; i++) {
             keyIdx[i] = cols.indexOf(keyCols.get(i));
         }
-        String sel = "SELECT " + job.selectList(e, e == Engine.POSTGRESQL) + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e))
-                + " AND " + job.keyTuple(e, "t0.") + " IN " + job.keyMarks(e, keys.size());
+        // typed columns (hashed as verification does), then on PostgreSQL the same as text (written), then the key
+        int n0 = cols.size();
+        boolean pg = e == Engine.POSTGRESQL;
+        String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.selectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
+                + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e)) + " AND " + job.keyTuple(e, "t0.") + " IN "
+                + job.keyMarks(e, keys.size());
         List<Object[]> rows = new ArrayList<>();
+        Map<String, long[]> hashes = new LinkedHashMap<>();
+        java.security.MessageDigest md = Checksums.sha256();
+        String[] vals = new String[n0];
         try (PreparedStatement p = src.prepareStatement(sel)) {
             int n = 1;
             p.setString(n++, tenant);
@@ -165,11 +172,12 @@ public final class Replayer {
             }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    Object[] row = new Object[cols.size()];
+                    Object[] row = new Object[n0];
                     for (int i = 0; i < row.length; i++) {
-                        row[i] = job.read(e, r, i + 1);
+                        row[i] = pg ? r.getString(n0 + i + 1) : job.read(e, r, i + 1);
                     }
                     rows.add(row);
+                    hashes.put(r.getString(pg ? 2 * n0 + 1 : n0 + 1), Checksums.rowHash(md, Checksums.encode(r, vals)));
                 }
             }
         }
@@ -195,7 +203,7 @@ public final class Replayer {
             p.executeUpdate();
         }
         if (rows.isEmpty()) {
-            return;
+            return hashes;
         }
         StringBuilder values = new StringBuilder();
         StringBuilder set = new StringBuilder();
@@ -227,5 +235,6 @@ public final class Replayer {
             }
             p.executeBatch();
         }
+        return hashes;
     }
 }
