@@ -107,6 +107,10 @@ public final class TenantMover {
         Map<String, Catalog.Table> tables = Map.of();
         List<TableJob> jobs = List.of();
         MovePlan plan;
+        /** When continuing an interrupted move: its id; its tables already copied; the tables it created. */
+        Long resumeOf;
+        Set<String> alreadyCopied = Set.of();
+        List<String> createdEarlier = List.of();
         /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
         boolean frozen;
         final List<String> deferredSteps = new ArrayList<>();
@@ -210,6 +214,9 @@ public final class TenantMover {
                     for (String t : j.own().tables()) {
                         all &= TargetSchema.tableExists(x.de, d, x.dstSchema, t);
                     }
+                    if (x.resumeOf != null && x.createdEarlier.contains(j.name())) {
+                        continue; // its rows are the interrupted move's own copy
+                    }
                     if (all && count(x.de, d, x.dstSchema, j, req.tenant()) > 0) {
                         busy.add(j.name());
                     } else if (TargetSchema.tableExists(x.de, d, x.dstSchema, j.name()) && !all) {
@@ -223,7 +230,9 @@ public final class TenantMover {
             checks.add(new PreCheck("target reachable", false, x.dst.name() + ": " + oneLine(ex)));
         }
         Long running = journal.activeMigration(req.tenant());
-        checks.add(new PreCheck("no other move of tenant", running == null, running == null ? "" : "migration " + running + " holds the lock"));
+        boolean free = running == null || running.equals(x.resumeOf);
+        checks.add(new PreCheck("no other move of tenant", free, free ? (running == null ? "" : "continuing migration " + running)
+                : "migration " + running + " holds the lock"));
         x.plan = new MovePlan(req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema, req.mode(), planned, checks,
                 Math.max(1, totalBytes / 50_000_000L));
         return x;
@@ -319,7 +328,7 @@ public final class TenantMover {
         MoveRequest req = x.req;
         String tenant = req.tenant();
         SourceCapture cap = new SourceCapture(x.se, x.srcSchema);
-        List<String> created = new ArrayList<>();
+        List<String> created = new ArrayList<>(x.createdEarlier);
         Long frozenVersion = null;
         boolean flipped = false;
         long pauseStart = 0;
@@ -356,9 +365,15 @@ public final class TenantMover {
             }
             cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
-            // 3. copy
+            // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
             step = "copy";
-            enter(x, id, l, step, x.jobs.size() + " table(s), parallel " + req.parallel());
+            enter(x, id, l, step, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
+                    + (x.alreadyCopied.isEmpty() ? "" : ", " + x.alreadyCopied.size() + " copied before the interruption"));
+            for (TableJob j : x.jobs) {
+                if (x.resumeOf != null && !x.alreadyCopied.contains(j.name())) {
+                    TargetSchema.truncate(x.de, dst, x.dstSchema, j.name()); // created by the interrupted move: only its rows
+                }
+            }
             copyAll(x, id, l, copied);
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
@@ -378,7 +393,7 @@ public final class TenantMover {
                 enter(x, id, l, step, "");
                 verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
                 replayer.track(verifier);
-                applyUncapturedCascades(x, dst, verifier);
+                requeueUncapturedCascades(x, cap, src, dst);
                 verifier.baseline(src, dst);
                 l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
@@ -390,7 +405,6 @@ public final class TenantMover {
                         break;
                     }
                 }
-                applyUncapturedCascades(x, dst, verifier);
                 verifier.refresh(src, dst);
                 replayed += replayer.round(src, dst, false); // what arrived during the re-read
                 // 6. freeze, fence, final replay
@@ -404,13 +418,12 @@ public final class TenantMover {
                 cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
                 step = "replay";
                 enter(x, id, l, step, "");
-                replayed += replayer.round(src, dst, true);
+                replayed += finalReplay(x, cap, replayer, src, dst);
             }
             // 7. constraints, counters, verify
             step = "constraints";
             enter(x, id, l, step, "");
             Set<String> moved = jobMap.keySet();
-            applyUncapturedCascades(x, dst, verifier);
             for (TableJob j : x.jobs) {
                 // online: no scan inside the freeze (see TargetSchema.addForeignKeys); offline: validated now
                 List<String> added = TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved, verifier == null);
@@ -480,17 +493,36 @@ public final class TenantMover {
         }
     }
 
-    /** MySQL cascades the source applied without firing triggers, applied on the target; fixed keys are re-checked. */
-    private void applyUncapturedCascades(Ctx x, Connection dst, IncrementalVerifier verifier) throws SQLException {
+    /**
+     * MySQL: queues, as changes, the target rows left behind by FK actions the source applied without firing the
+     * capture triggers (see {@link TargetSchema#uncapturedCascadeKeys}); the replayer then re-reads them.
+     *
+     * @return keys queued
+     */
+    private long requeueUncapturedCascades(Ctx x, SourceCapture cap, Connection src, Connection dst) throws SQLException {
+        if (x.de != Engine.MYSQL) {
+            return 0;
+        }
+        long n = 0;
         Set<String> moved = x.jobMap().keySet();
         for (TableJob j : x.jobs) {
-            long fixed = TargetSchema.applyUncapturedCascades(x.de, dst, x.dstSchema, j, moved,
-                    verifier == null ? (t, k) -> { } : verifier::changed);
-            if (fixed > 0) {
-                LOG.info("tenant '{}': {} row(s) of {} removed by FK cascades the source did without firing triggers", x.req.tenant(), fixed,
-                        j.name());
-            }
+            List<String> keys = TargetSchema.uncapturedCascadeKeys(x.de, dst, x.dstSchema, j, moved);
+            cap.enqueue(src, j.name(), x.req.tenant(), keys);
+            n += keys.size();
         }
+        if (n > 0) {
+            LOG.info("tenant '{}': {} row(s) changed on the source by FK actions (no trigger fires for them) queued for replay", x.req.tenant(), n);
+        }
+        return n;
+    }
+
+    /** Final replay inside the freeze, until no uncaptured cascade is left behind (a few passes at most). */
+    private long finalReplay(Ctx x, SourceCapture cap, Replayer replayer, Connection src, Connection dst) throws SQLException {
+        long n = replayer.round(src, dst, true);
+        for (int pass = 0; pass < 3 && requeueUncapturedCascades(x, cap, src, dst) > 0; pass++) {
+            n += replayer.round(src, dst, true);
+        }
+        return n;
     }
 
     /**
@@ -574,6 +606,9 @@ public final class TenantMover {
             }
             List<Future<?>> fs = new ArrayList<>();
             for (TableJob j : x.jobs) {
+                if (x.alreadyCopied.contains(j.name())) {
+                    continue;
+                }
                 fs.add(pool.submit(() -> {
                     l.tableStarted(j.name(), expected.getOrDefault(j.name(), 0L));
                     try (Connection s = connector.open(x.src); Connection d = connector.open(x.dst)) {
@@ -753,24 +788,88 @@ public final class TenantMover {
     }
 
     /**
-     * Resumes an interrupted move: when its flip already happened the journal is closed as done; otherwise the
-     * interrupted attempt is rolled back ({@link #abort}) and the move starts again from the plan with
-     * {@code req}. Nothing is lost either way: before the flip the tenant's data of record is on the source.
+     * Resumes an interrupted move. When its route already flipped, the journal is closed as done. When it had
+     * copied at least one table online, created every table it copies into, and change capture for it is still
+     * on at the source, it continues: the route is made active on the source again (it may have been killed while
+     * frozen), the source goes back from fenced to capturing, tables it had not finished are emptied and copied
+     * again, and the move goes on from catch-up — captured changes replay over the kept copy. Otherwise the
+     * interrupted attempt is rolled back ({@link #abort}) and the move starts again from the plan with {@code req}.
+     * Nothing is lost either way: before the flip the tenant's data of record is on the source, and every change
+     * since the copy began is captured.
      *
-     * @return the new move's result, or null when the interrupted move had already flipped
+     * @return the move's result, or null when the interrupted move had already flipped
+     * @throws SQLException {@code TR011} when the move fails again (the tenant then stays on its source)
      */
     public MoveResult resume(MoveRequest req, MoveListener listener) throws SQLException {
         Long id = journal.activeMigration(req.tenant());
-        if (id != null) {
-            MigrationJournal.Migration m = journal.get(id);
-            abort(req.tenant());
-            MigrationJournal.Migration after = journal.get(id);
-            if ("done".equals(after.status())) {
-                return null;
-            }
-            LOG.info("resuming move of tenant '{}' (migration {} from {} rolled back, starting again)", req.tenant(), id, m.source());
+        if (id == null) {
+            return move(req, listener);
         }
+        MigrationJournal.Migration m = journal.get(id);
+        Ctx cont = continuation(req, m);
+        if (cont != null) {
+            LOG.info("continuing move {} of tenant '{}' to {}: {} of {} table(s) already copied", id, req.tenant(), m.target(),
+                    cont.alreadyCopied.size(), cont.jobs.size());
+            journal.step(id, "resume");
+            return run(cont, id, listener);
+        }
+        abort(req.tenant());
+        MigrationJournal.Migration after = journal.get(id);
+        if ("done".equals(after.status())) {
+            return null;
+        }
+        LOG.info("resuming move of tenant '{}' (migration {} from {} rolled back, starting again)", req.tenant(), id, m.source());
         return move(req, listener);
+    }
+
+    /** @return a context that continues move {@code m} from its catch-up, or null when it has to start again */
+    private Ctx continuation(MoveRequest req, MigrationJournal.Migration m) throws SQLException {
+        if (!MigrationJournal.MOVE.equals(m.kind()) || !"online".equals(m.mode()) || req.mode() != MoveMode.ONLINE
+                || !m.target().equals(req.target())) {
+            return null;
+        }
+        Route route = store.route(req.tenant()).orElse(Route.implicitShared(req.tenant()));
+        if (!route.target().equals(m.source())) {
+            return null; // flipped (abort closes it) or changed by hand
+        }
+        Set<String> copiedTables = new java.util.HashSet<>();
+        List<String> createdTables = new ArrayList<>();
+        for (MigrationJournal.Step st : journal.steps(m.id())) {
+            if ("copy".equals(st.step()) && st.table() != null) {
+                copiedTables.add(st.table());
+            } else if ("create".equals(st.step()) && st.table() != null) {
+                createdTables.add(st.table());
+            }
+        }
+        Target src = resolve(m.source());
+        String state;
+        Long owner;
+        try (Connection s = connector.open(src)) {
+            SourceCapture cap = new SourceCapture(Engine.of(s), m.sourceSchema());
+            state = cap.state(s, req.tenant());
+            owner = cap.migrationOf(s, req.tenant());
+        }
+        if (copiedTables.isEmpty() || owner == null || owner != m.id() || !("capture".equals(state) || "fenced".equals(state))) {
+            return null;
+        }
+        // back to capturing on an active route before planning (the plan wants an active route)
+        try (Connection s = connector.open(src)) {
+            new SourceCapture(Engine.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
+        }
+        if (route.state() == RouteState.FROZEN) {
+            store.compareAndSetRoute(req.tenant(), route.version(), route.target(), route.schema(), RouteState.ACTIVE);
+        }
+        Ctx x = new Ctx(req);
+        x.resumeOf = m.id();
+        x.createdEarlier = createdTables;
+        plan(x);
+        Set<String> jobNames = x.jobMap().keySet();
+        if (!createdTables.containsAll(jobNames) || !x.plan.ready() || !java.util.Objects.equals(x.dstSchema, m.targetSchema())) {
+            return null; // a table it did not create may hold other rows: start again cleanly
+        }
+        copiedTables.retainAll(jobNames);
+        x.alreadyCopied = copiedTables;
+        return x;
     }
 
     private static String emptyToNull(String s) {

@@ -66,8 +66,18 @@ class KillAtEachStepTest {
             } catch (java.sql.SQLException fencedWhileKilled) {
                 assertTrue(io.tenantroute.config.TenantRouteSqlState.TENANT_FENCED.matches(fencedWhileKilled));
             }
+            Long interrupted = f.journal.activeMigration("acme");
             MoveResult r = f.mover().resume(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
             assertTrue(r.verification().matches());
+            boolean afterCopy = java.util.Arrays.asList(STEPS).indexOf(step) > java.util.Arrays.asList(STEPS).indexOf("copy");
+            if (afterCopy) {
+                // killed after the copy: the same move continues from catch-up, no table is copied twice
+                assertEquals(interrupted.longValue(), r.migrationId(), "continued, not started again");
+                long copies = f.journal.steps(r.migrationId()).stream().filter(st -> "copy".equals(st.step()) && st.table() != null).count();
+                assertEquals(r.plan().tables().stream().filter(t -> t.loadOrder() >= 0).count(), copies, "each table copied once");
+            } else {
+                assertTrue(r.migrationId() != interrupted, "killed before the copy: started again");
+            }
             assertEquals("dedicated", f.route("acme").target());
             assertEquals(8, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", "acme"));
             assertEquals(1, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE id = 1003 AND total = 77", null));

@@ -291,6 +291,48 @@ public final class SourceCapture {
         }
     }
 
+    /**
+     * Queues changes by hand (keys of rows the database changed without firing the capture triggers), for the
+     * replayer to re-read like any captured change.
+     *
+     * @param keys as {@link TableJob#keyJson}
+     */
+    public void enqueue(Connection c, String table, String tenant, java.util.Collection<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + changeTable() + " (sch, tbl, tenant, pk) VALUES (?, ?, ?, ?)")) {
+            for (String k : keys) {
+                p.setString(1, schema);
+                p.setString(2, table);
+                p.setString(3, tenant);
+                p.setString(4, k);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** @return the migration id on the tenant's fence row, or null when there is none */
+    public Long migrationOf(Connection c, String tenant) throws SQLException {
+        if (!tablesExist(c)) {
+            return null;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT migration_id FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
+            p.setString(1, tenant);
+            if (e == Engine.POSTGRESQL) {
+                p.setString(2, schema);
+            }
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                long id = r.getLong(1);
+                return r.wasNull() ? null : id;
+            }
+        }
+    }
+
     private String schemaFilter() {
         return e == Engine.POSTGRESQL ? " AND sch = ?" : "";
     }

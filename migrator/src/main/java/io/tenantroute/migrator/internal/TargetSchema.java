@@ -199,29 +199,28 @@ public final class TargetSchema {
     }
 
     /**
-     * MySQL/MariaDB do not fire triggers for rows changed by foreign key actions, so a cascaded delete on the
-     * source is not captured. After the final replay (source fenced) a child row on the target whose parent is
-     * gone can only come from such a cascade: apply the FK's own action ({@code ON DELETE CASCADE} deletes it,
-     * {@code SET NULL} clears it). Call in load order (parents first) so multi-level cascades propagate.
-     * Verification afterwards compares every row with the source; the keys fixed go to {@code changedKeys} (table, key as
-     * {@link TableJob#keyJson}) so the cutover re-checks them. No-op on PostgreSQL (its triggers fire).
+     * MySQL/MariaDB do not fire triggers for rows changed by foreign key actions, so a cascaded delete or update on
+     * the source is not captured. Such a change leaves, on the target, a child row whose parent row is gone (the
+     * parent's own change was captured and replayed). This finds those rows, for every FK among the moved tables
+     * that has a referential action ({@code CASCADE}, {@code SET NULL}, {@code SET DEFAULT}); the mover queues their
+     * keys as changes so the replayer re-reads them from the source like any other change. Without actions (RESTRICT /
+     * NO ACTION) the source cannot change a child behind the triggers' back. A scan of the child table on the
+     * target; empty on PostgreSQL (its triggers fire for cascaded changes).
      *
-     * @return rows fixed
+     * @return keys as {@link TableJob#keyJson}
      */
-    public static long applyUncapturedCascades(Engine e, Connection c, String schema, TableJob job, Set<String> moved,
-            java.util.function.BiConsumer<String, String> changedKeys) throws SQLException {
-        if (e != Engine.MYSQL) {
-            return 0;
+    public static List<String> uncapturedCascadeKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved)
+            throws SQLException {
+        List<String> keys = new ArrayList<>();
+        if (e != Engine.MYSQL || job.def().keyColumns().isEmpty()) {
+            return keys;
         }
-        long n = 0;
         for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
             if (!moved.contains(fk.refTable()) || fk.definition() == null) {
                 continue;
             }
             String def = fk.definition().toUpperCase(java.util.Locale.ROOT);
-            boolean cascade = def.contains("ON DELETE CASCADE");
-            boolean setNull = def.contains("ON DELETE SET NULL");
-            if (!cascade && !setNull) {
+            if (!def.contains("CASCADE") && !def.contains("SET NULL") && !def.contains("SET DEFAULT")) {
                 continue;
             }
             StringBuilder on = new StringBuilder();
@@ -230,28 +229,21 @@ public final class TargetSchema {
                 on.append(i > 0 ? " AND " : "").append("c.").append(e.q(fk.columns().get(i))).append(" = p.").append(e.q(fk.refColumns().get(i)));
                 notNull.append(" AND c.").append(e.q(fk.columns().get(i))).append(" IS NOT NULL");
             }
-            String orphan = " FROM " + e.q(schema, job.name()) + " c LEFT JOIN " + e.q(schema, fk.refTable()) + " p ON " + on
-                    + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull;
-            try (Statement s = c.createStatement()) {
-                if (!job.def().keyColumns().isEmpty()) {
-                    try (ResultSet r = s.executeQuery("SELECT " + job.keyJson(e, "c.") + orphan)) {
-                        while (r.next()) {
-                            changedKeys.accept(job.name(), r.getString(1));
-                        }
-                    }
-                }
-                if (cascade) {
-                    n += s.executeUpdate("DELETE c" + orphan);
-                } else {
-                    StringBuilder set = new StringBuilder();
-                    for (String col : fk.columns()) {
-                        set.append(set.length() > 0 ? ", " : "").append("c.").append(e.q(col)).append(" = NULL");
-                    }
-                    n += s.executeUpdate("UPDATE " + e.q(schema, job.name()) + " c LEFT JOIN " + e.q(schema, fk.refTable()) + " p ON " + on
-                            + " SET " + set + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull);
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT " + job.keyJson(e, "c.") + " FROM " + e.q(schema, job.name()) + " c LEFT JOIN "
+                         + e.q(schema, fk.refTable()) + " p ON " + on + " WHERE p." + e.q(fk.refColumns().get(0)) + " IS NULL" + notNull)) {
+                while (r.next()) {
+                    keys.add(r.getString(1));
                 }
             }
         }
-        return n;
+        return keys;
+    }
+
+    /** Empties a table the move created (a copy interrupted half-way is started again). */
+    public static void truncate(Engine e, Connection c, String schema, String table) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute((e == Engine.POSTGRESQL ? "TRUNCATE " : "TRUNCATE TABLE ") + e.q(schema, table));
+        }
     }
 }
