@@ -49,6 +49,11 @@ final class TenantStatsCommand implements Callable<Integer> {
     @Option(names = "--tenant-column", paramLabel = "<column>", defaultValue = "tenant_id", description = "tenant column (default ${DEFAULT-VALUE})")
     private String tenantColumn;
 
+    @Option(names = "--estimate-children",
+            description = "estimate child tables (no tenant column) from their parent's rows and the catalog's row counts instead of"
+                    + " joining them through their FK chain: faster on large tables, marked as estimates")
+    private boolean estimateChildren;
+
     @Option(names = "--shared-url", paramLabel = "<jdbc-url>",
             description = "JDBC URL of the shared database when the map defines no 'shared' target (default: --control)")
     private String sharedUrl;
@@ -71,7 +76,7 @@ final class TenantStatsCommand implements Callable<Integer> {
         TargetConnector connector = t -> t == shared ? DriverManager.getConnection(t.jdbcUrl(), control.properties()) : direct.open(t);
         TenantStats.Report report;
         try (TenantMapStore store = control.openStore()) {
-            report = new TenantStats(store, connector, shared).collect(th, tenantColumn, Map.of(), top);
+            report = new TenantStats(store, connector, shared).collect(th, tenantColumn, Map.of(), top, estimateChildren);
         }
         Printer printer = output.printer();
         if (printer.json()) {
@@ -84,8 +89,8 @@ final class TenantStatsCommand implements Callable<Integer> {
             t.put("tables", th.tableRows());
             o.put("thresholds", t);
             Map<String, String> est = new LinkedHashMap<>();
-            est.put("rows", "exact");
-            est.put("tableRows", "exact");
+            est.put("rows", estimateChildren ? "exact unless the tenant's estimatedTables is non-empty" : "exact");
+            est.put("tableRows", estimateChildren ? "exact except the tables in estimatedTables" : "exact");
             est.put("leftoverRows", "exact");
             est.put("estimatedBytes", "estimate");
             est.put("note", report.estimates());
@@ -101,10 +106,10 @@ final class TenantStatsCommand implements Callable<Integer> {
                 r.put("target", l.target());
                 r.put("schema", l.schema());
                 r.put("state", l.state());
-                r.put("rows", l.rows());
+                r.put("rows", (l.rowsExact() ? "" : "~") + l.rows());
                 r.put("~bytes", "~" + humanBytes(l.estimatedBytes()));
                 for (String table : th.tableRows().keySet()) {
-                    r.put(table, l.tableRows().getOrDefault(table, 0L));
+                    r.put(table, (l.estimatedTables().contains(table) ? "~" : "") + l.tableRows().getOrDefault(table, 0L));
                 }
                 r.put("leftover", l.leftoverRows());
                 r.put("move", l.shouldMove() ? "YES" : "no");
@@ -115,13 +120,17 @@ final class TenantStatsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%d of %d tenant(s) shown, largest first; %d should move%s%n", report.tenants().size(), report.totalTenants(),
                     report.shouldMove(), describe(th));
-            out.println("rows and table counts are exact; ~bytes is an estimate (rows x each table's average row size from the catalog)");
+            out.println(estimateChildren
+                    ? "rows: exact counts of owned tables, child tables estimated from their parents (~); ~bytes is an estimate"
+                            + " (rows x each table's average row size from the catalog)"
+                    : "rows and table counts are exact; ~bytes is an estimate (rows x each table's average row size from the catalog)");
             out.println("leftover: the tenant's rows at other locations (e.g. the source of a completed move, until cleanup)");
             for (TenantStats.Location loc : report.locations()) {
                 out.printf("scanned %s/%s: %s%n", loc.target(), loc.schema() == null ? "(default)" : loc.schema(), loc.error() != null
                         ? "FAILED: " + loc.error()
                         : loc.ownedTables() + " owned + " + loc.childTables() + " child table(s), " + loc.tenants() + " tenant(s), "
-                                + loc.elapsedMs() + " ms");
+                                + loc.elapsedMs() + " ms" + (loc.estimatedTables().isEmpty() ? ""
+                                        : ", estimated: " + String.join(", ", loc.estimatedTables())));
             }
             for (String w : report.warnings()) {
                 out.println("warning: " + w);

@@ -74,6 +74,10 @@ class TenantStatsAndSchemaFromCommandTest {
             assertTrue(text.out().contains("~bytes") && text.out().contains("estimate"), text::toString);
             assertTrue(text.out().contains("1 of 2 tenant(s) shown"), text::toString);
 
+            JsonNode estimated = JSON.readTree(CliRun.of(concat(new String[] {"tenant", "stats", "--estimate-children", "--json",
+                "--shared-url", src.url()}, control)).out());
+            assertEquals("invoice_lines", estimated.get("tenants").get(0).get("estimatedTables").get(0).asText(), estimated::toString);
+
             CliRun bad = CliRun.of(concat(new String[] {"tenant", "stats", "--threshold", "rows", "--shared-url", src.url()}, control));
             assertEquals(2, bad.exit(), bad::toString);
 

@@ -33,7 +33,13 @@ import java.util.TreeMap;
  * serves it; child tables are joined along their ownership path), all in one read-only REPEATABLE READ
  * transaction per location, so the counts of one location are one snapshot.
  *
- * <p>Row counts are <b>exact</b>. Bytes are <b>estimates</b>: a tenant's rows of a table × the table's average
+ * <p>With {@code estimateChildren}, child tables are not joined: a tenant's rows of a child table are estimated as
+ * its rows of the direct parent × (the child's rows ÷ the parent's rows), the child's rows from the catalog
+ * statistics ({@code reltuples} / {@code table_rows}) — one cheap lookup instead of a join over the whole
+ * child table, assuming children spread evenly over parents. Those tables are listed in
+ * {@link Location#estimatedTables()} and {@link TenantLine#estimatedTables()}.
+ *
+ * <p>Row counts are otherwise <b>exact</b>. Bytes are <b>estimates</b>: a tenant's rows of a table × the table's average
  * row size, i.e. its on-disk size from the catalog (PostgreSQL {@code pg_total_relation_size}: heap, TOAST and
  * indexes; MySQL {@code data_length + index_length}) divided by its rows counted here (root tables) or the
  * larger of that and the catalog's row estimate (child tables, whose orphans the join does not count).
@@ -45,8 +51,9 @@ import java.util.TreeMap;
  */
 public final class TenantStats {
     /** What the estimated figures are, for the report's readers (text and JSON). */
-    public static final String ESTIMATE_NOTE = "rows are exact (COUNT per owned table, child tables joined through their FK chain);"
-            + " estimatedBytes = rows x each table's average row size (catalog size incl. indexes / rows), an estimate";
+    public static final String ESTIMATE_NOTE = "rows are exact (COUNT per owned table, child tables joined through their FK chain)"
+            + " except for tables listed in estimatedTables; estimatedBytes = rows x each table's average row size"
+            + " (catalog size incl. indexes / rows), an estimate";
 
     private final TenantMapStore store;
     private final TargetConnector connector;
@@ -131,9 +138,16 @@ public final class TenantStats {
      * @param sharedWith how many other tenants live at the same location (0: alone there)
      * @param shouldMove over a threshold and sharing its location with other tenants
      * @param reasons why (thresholds exceeded, e.g. {@code musicians 350 > 300}), or why not despite them
+     * @param estimatedTables tables whose counts in {@code tableRows} (and so {@code rows}) are estimates, not
+     *     counts (child tables with {@code estimateChildren}); empty when every count is exact
      */
     public record TenantLine(String tenant, String target, String schema, String state, long rows, long estimatedBytes,
-            Map<String, Long> tableRows, long leftoverRows, int sharedWith, boolean shouldMove, List<String> reasons) {
+            Map<String, Long> tableRows, long leftoverRows, int sharedWith, boolean shouldMove, List<String> reasons,
+            List<String> estimatedTables) {
+        /** @return true when {@code rows} is an exact count */
+        public boolean rowsExact() {
+            return estimatedTables.isEmpty();
+        }
     }
 
     /**
@@ -146,8 +160,10 @@ public final class TenantStats {
      * @param tenants tenants with rows there
      * @param elapsedMs time spent on this location (catalog + counts), in ms
      * @param error why the location could not be read, or null
+     * @param estimatedTables tables whose per-tenant rows were estimated, not counted
      */
-    public record Location(String target, String schema, int ownedTables, int childTables, int tenants, long elapsedMs, String error) {
+    public record Location(String target, String schema, int ownedTables, int childTables, int tenants, long elapsedMs, String error,
+            List<String> estimatedTables) {
     }
 
     /**
@@ -175,6 +191,7 @@ public final class TenantStats {
         final String schema;
         final Map<String, Map<String, Long>> rows = new HashMap<>();
         final Map<String, Map<String, Long>> bytes = new HashMap<>();
+        final List<String> estimated = new ArrayList<>();
 
         Scan(String target, String schema) {
             this.target = target;
@@ -199,10 +216,12 @@ public final class TenantStats {
      * @param tenantColumn the tenant column (normally {@code tenant_id})
      * @param tenantColumns per-table overrides (table → column)
      * @param top at most this many tenants in {@link Report#tenants()}; ≤ 0 for all
+     * @param estimateChildren estimate child tables' rows from their parents instead of joining (see above)
      * @return the report; a location that cannot be read is listed with its error (the others still count)
      * @throws SQLException {@code TR010} when the tenant map cannot be read
      */
-    public Report collect(Thresholds thresholds, String tenantColumn, Map<String, String> tenantColumns, int top) throws SQLException {
+    public Report collect(Thresholds thresholds, String tenantColumn, Map<String, String> tenantColumns, int top, boolean estimateChildren)
+            throws SQLException {
         List<Route> routes = store.routes();
         Map<String, Route> routeOf = new HashMap<>();
         // (target, schema as routed) → resolved location key; shared's default schema first
@@ -228,7 +247,7 @@ public final class TenantStats {
                 t = resolve(targetName);
             } catch (SQLException ex) {
                 for (String s : e.getValue()) {
-                    locations.add(new Location(targetName, s, 0, 0, 0, 0, TenantMover.oneLine(ex)));
+                    locations.add(new Location(targetName, s, 0, 0, 0, 0, TenantMover.oneLine(ex), List.of()));
                 }
                 warnings.add(targetName + ": " + TenantMover.oneLine(ex));
                 continue;
@@ -244,14 +263,14 @@ public final class TenantStats {
                         continue;
                     }
                     Scan scan = new Scan(targetName, schema);
-                    int[] kinds = scan(engine, c, schema, tenantColumn, tenantColumns, scan, warnings, ownedAnywhere);
+                    int[] kinds = scan(engine, c, schema, tenantColumn, tenantColumns, estimateChildren, scan, warnings, ownedAnywhere);
                     scans.put(key, scan);
                     locations.add(new Location(targetName, schema, kinds[0], kinds[1], scan.rows.size(),
-                            (System.nanoTime() - start) / 1_000_000L, null));
+                            (System.nanoTime() - start) / 1_000_000L, null, List.copyOf(scan.estimated)));
                 } catch (SQLException ex) {
                     String where = targetName + (routedSchema == null ? "" : "/" + routedSchema);
                     locations.add(new Location(targetName, routedSchema, 0, 0, 0, (System.nanoTime() - start) / 1_000_000L,
-                            TenantMover.oneLine(ex)));
+                            TenantMover.oneLine(ex), List.of()));
                     warnings.add(where + " could not be read: " + TenantMover.oneLine(ex));
                 }
             }
@@ -310,8 +329,16 @@ public final class TenantStats {
             if (here == null) {
                 reasons.add("location " + r.target() + (r.schema() == null ? "" : "/" + r.schema()) + " not read");
             }
+            List<String> estimatedHere = new ArrayList<>();
+            if (here != null) {
+                for (String t : here.estimated) {
+                    if (perTable.containsKey(t)) {
+                        estimatedHere.add(t);
+                    }
+                }
+            }
             lines.add(new TenantLine(tenant, r.target(), r.schema(), r.state().label(), rows, bytes, perTable, leftover, others, move,
-                    List.copyOf(reasons)));
+                    List.copyOf(reasons), List.copyOf(estimatedHere)));
         }
         lines.sort(Comparator.comparingLong(TenantLine::rows).reversed().thenComparing(TenantLine::tenant));
         int flagged = (int) lines.stream().filter(TenantLine::shouldMove).count();
@@ -320,12 +347,14 @@ public final class TenantStats {
     }
 
     /** @return {owned tables, child tables} */
-    private static int[] scan(Engine e, Connection c, String schema, String tenantColumn, Map<String, String> tenantColumns, Scan out,
-            List<String> warnings, Set<String> ownedAnywhere) throws SQLException {
+    private static int[] scan(Engine e, Connection c, String schema, String tenantColumn, Map<String, String> tenantColumns,
+            boolean estimateChildren, Scan out, List<String> warnings, Set<String> ownedAnywhere) throws SQLException {
         Map<String, Catalog.Table> tables = Catalog.read(c, e, schema);
         List<Ownership> owned = Planner.owned(tables, tenantColumn, tenantColumns);
         int roots = 0;
         int children = 0;
+        Map<String, Map<String, Long>> countsOf = new HashMap<>(); // table → tenant → rows, parents before children
+        Map<String, Long> totalOf = new HashMap<>();
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -345,18 +374,35 @@ public final class TenantStats {
                 }
                 Map<String, Long> counts = new HashMap<>();
                 long total = 0;
-                String tenantCol = o.rootAlias() + "." + e.q(o.tenantColumn());
-                String sql = "SELECT " + tenantCol + ", COUNT(*)" + fromJoins(e, schema, o) + " GROUP BY " + tenantCol;
-                try (PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        String tenant = r.getString(1);
-                        long n = r.getLong(2);
-                        total += n;
-                        if (tenant != null) {
-                            counts.put(tenant, n);
+                String parent = o.hops().isEmpty() ? null : o.hops().get(0).refTable();
+                if (estimateChildren && parent != null && countsOf.containsKey(parent)) {
+                    long childRows = t.estimatedRows() > 0 ? t.estimatedRows() : exactCount(e, c, schema, o.table());
+                    long parentRows = totalOf.get(parent);
+                    double perParentRow = parentRows > 0 ? (double) childRows / parentRows : 0;
+                    for (Map.Entry<String, Long> pc : countsOf.get(parent).entrySet()) {
+                        long n = Math.round(pc.getValue() * perParentRow);
+                        if (n > 0) {
+                            counts.put(pc.getKey(), n);
+                        }
+                    }
+                    total = childRows;
+                    out.estimated.add(o.table());
+                } else {
+                    String tenantCol = o.rootAlias() + "." + e.q(o.tenantColumn());
+                    String sql = "SELECT " + tenantCol + ", COUNT(*)" + fromJoins(e, schema, o) + " GROUP BY " + tenantCol;
+                    try (PreparedStatement p = c.prepareStatement(sql); ResultSet r = p.executeQuery()) {
+                        while (r.next()) {
+                            String tenant = r.getString(1);
+                            long n = r.getLong(2);
+                            total += n;
+                            if (tenant != null) {
+                                counts.put(tenant, n);
+                            }
                         }
                     }
                 }
+                countsOf.put(o.table(), counts);
+                totalOf.put(o.table(), total);
                 long denominator = o.hops().isEmpty() ? total : Math.max(total, t.estimatedRows());
                 double avg = denominator > 0 ? (double) t.sizeBytes() / denominator : 0;
                 for (Map.Entry<String, Long> en : counts.entrySet()) {
@@ -375,6 +421,13 @@ public final class TenantStats {
             c.setAutoCommit(auto);
         }
         return new int[] {roots, children};
+    }
+
+    private static long exactCount(Engine e, Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM " + e.q(schema, table)); ResultSet r = p.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     /** {@code FROM schema.table t0 JOIN … ON …} along the ownership chain, without a tenant filter. */

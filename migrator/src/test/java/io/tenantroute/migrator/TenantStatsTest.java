@@ -33,7 +33,7 @@ class TenantStatsTest {
 
             TenantStats stats = new TenantStats(f.store, TargetConnector.direct(), null);
             TenantStats.Report r = stats.collect(TenantStats.Thresholds.parse(List.of("rows=500", "invoices=30", "musicians=300")),
-                    "tenant_id", Map.of(), 0);
+                    "tenant_id", Map.of(), 0, false);
             assertTrue(r.complete(), r.toString());
             Map<String, TenantStats.TenantLine> by = r.tenants().stream().collect(Collectors.toMap(TenantStats.TenantLine::tenant, l -> l));
             assertEquals(List.of("acme", "globex", "initech", "o'hare \"q\""), r.tenants().stream().map(TenantStats.TenantLine::tenant).toList(),
@@ -76,10 +76,30 @@ class TenantStatsTest {
             assertTrue(r.warnings().stream().anyMatch(w -> w.contains("categories") && w.contains("no index")), r.warnings().toString());
             assertFalse(r.warnings().stream().anyMatch(w -> w.contains(".invoices:")), "invoices has an index on tenant_id: " + r.warnings());
 
-            TenantStats.Report top2 = stats.collect(TenantStats.Thresholds.NONE, "tenant_id", Map.of(), 2);
+            assertTrue(acme.rowsExact() && acme.estimatedTables().isEmpty());
+
+            TenantStats.Report top2 = stats.collect(TenantStats.Thresholds.NONE, "tenant_id", Map.of(), 2, false);
             assertEquals(2, top2.tenants().size());
             assertEquals(4, top2.totalTenants());
             assertEquals(0, top2.shouldMove(), "no thresholds, nothing flagged");
+
+            // child tables estimated from their parents instead of joined: marked as estimates
+            TenantStats.Report est = stats.collect(TenantStats.Thresholds.NONE, "tenant_id", Map.of(), 0, true);
+            TenantStats.TenantLine acmeEst = est.tenants().get(0);
+            assertEquals("acme", acmeEst.tenant());
+            assertFalse(acmeEst.rowsExact());
+            assertEquals(List.of("invoice_lines", "line_notes"), acmeEst.estimatedTables().stream().sorted().toList());
+            assertEquals(150, acmeEst.tableRows().get("invoices"), "owned tables are still counted");
+            assertTrue(est.locations().stream().anyMatch(l -> l.estimatedTables().contains("invoice_lines")), est.locations().toString());
+            if (engine == Engine.POSTGRESQL) {
+                // small tables: reltuples is exact after ANALYZE (all rows sampled), or unknown → counted
+                f.src.execute("ANALYZE");
+                TenantStats.TenantLine a = stats.collect(TenantStats.Thresholds.NONE, "tenant_id", Map.of(), 0, true).tenants().get(0);
+                assertEquals(300, a.tableRows().get("invoice_lines"), a.toString());
+                assertEquals(150, a.tableRows().get("line_notes"), a.toString());
+            } else {
+                assertTrue(acmeEst.tableRows().getOrDefault("invoice_lines", 0L) > 0, acmeEst.toString());
+            }
         }
     }
 
