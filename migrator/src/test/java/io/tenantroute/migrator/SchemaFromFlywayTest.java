@@ -111,6 +111,29 @@ class SchemaFromFlywayTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void schemaPerTenant_createdSchemaGetsTheMigrationsAndTheirHistory(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, false)) {
+            f.seed("acme", 1000, 7);
+            f.seed("globex", 5000, 3);
+            String schema = engine == Engine.POSTGRESQL ? "tenant_acme" : f.src.name() + "_acme";
+            if (engine == Engine.MYSQL) {
+                f.extraSchemas.add(schema);
+            }
+            MoveRequest req = MoveRequest.of("acme", "shared").withSchema(schema, true)
+                    .withSchemaFrom("flyway:classpath:flywaytest/" + dir(engine) + "/full");
+            MovePlan plan = f.mover().plan(req);
+            assertTrue(plan.ready(), plan.render());
+            assertTrue(plan.render().contains("3 migration(s) found, 3 pending on shared/" + schema), plan.render());
+            MoveResult r = f.mover().move(req, MoveListener.NONE);
+            assertTrue(r.verification().matches(), r.verification().toString());
+            assertEquals(schema, f.route("acme").schema());
+            assertEquals(7, f.count(f.src, schema, "SELECT COUNT(*) FROM invoices", null));
+            assertEquals(3, f.count(f.src, schema, "SELECT COUNT(*) FROM flyway_schema_history WHERE version IS NOT NULL", null));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void unknownLocation_failsThePlanCheck(Engine engine) throws Exception {
         try (Fixture f = new Fixture(engine, false)) {
             f.seed("acme", 1000, 2);
