@@ -728,6 +728,10 @@ public final class TenantMover {
         int ran;
         try {
             ran = fs.migrate(new TargetDataSource(connector, x.dst), x.dstSchema);
+        } catch (SQLException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + x.req.tenant() + "' to " + x.dst.name()
+                    + " failed at step schema: " + oneLine(ex) + "; the tables the migrations created are dropped, the tenant stays on "
+                    + x.src.name(), ex);
         } finally {
             for (String t : FlywaySchema.tableNames(x.de, dst, x.dstSchema)) {
                 if (!before.contains(t)) {

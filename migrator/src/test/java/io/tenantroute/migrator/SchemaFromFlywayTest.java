@@ -134,6 +134,22 @@ class SchemaFromFlywayTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void failingMigration_failsTheMove_dropsWhatTheMigrationsCreated_tenantStaysOnSource(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, false)) {
+            f.seed("acme", 1000, 3);
+            MoveRequest req = MoveRequest.of("acme", "dedicated").withSchemaFrom("flyway:classpath:flywaytest/broken");
+            SQLException ex = assertThrows(SQLException.class, () -> f.mover().move(req, MoveListener.NONE));
+            assertTrue(TenantRouteSqlState.MIGRATION_FAILED.matches(ex), ex.getSQLState() + " " + ex.getMessage());
+            assertTrue(ex.getMessage().contains("V2") || ex.getMessage().contains("syntax_error"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("stays on shared"), ex.getMessage());
+            assertEquals(Set.of(), dstTables(f), "V1's table and Flyway's history were dropped");
+            assertTrue(f.route("acme").isImplicit());
+            assertNull(f.journal.activeMigration("acme"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void unknownLocation_failsThePlanCheck(Engine engine) throws Exception {
         try (Fixture f = new Fixture(engine, false)) {
             f.seed("acme", 1000, 2);

@@ -217,7 +217,8 @@ public final class FlywaySchema {
                 try (Statement s = c.createStatement()) {
                     s.execute("ALTER TABLE " + e.q(schema, t) + (e == Engine.POSTGRESQL ? " DROP CONSTRAINT " : " DROP FOREIGN KEY ") + e.q(fk.name()));
                 }
-                dropped.add(t + "." + fk.name() + " → " + fk.refTable());
+                dropped.add(t + "." + fk.name() + " → " + fk.refTable() + (moved.contains(fk.refTable()) ? ""
+                        : " (stays off: " + fk.refTable() + " is not part of the move)"));
             }
         }
         return dropped;
