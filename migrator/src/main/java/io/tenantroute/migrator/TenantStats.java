@@ -29,8 +29,8 @@ import java.util.TreeMap;
  * <p>Scans every <em>location</em> tenants can live in: the {@code shared} target's default schema and each
  * distinct (target, schema) a route points at. Per location, the owned tables are found as a move finds them
  * ({@link Catalog}, {@link Planner}: tables with the tenant column, and child tables through foreign-key chains);
- * then one {@code SELECT tenant, COUNT(*) … GROUP BY tenant} per owned table (an index on the tenant column
- * serves it; child tables are joined along their ownership path), all in one read-only REPEATABLE READ
+ * then one {@code SELECT tenant, COUNT(*) … GROUP BY tenant} per owned table (an index starting with the tenant
+ * column can serve it, though the planner may prefer a scan; child tables are joined along their ownership path), all in one read-only REPEATABLE READ
  * transaction per location, so the counts of one location are one snapshot.
  *
  * <p>With {@code estimateChildren}, child tables are not joined: a tenant's rows of a child table are estimated as
