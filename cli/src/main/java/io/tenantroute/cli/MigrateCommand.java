@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute migrate <tenant> --to <target> [--schema S] [--create] [--mode online|offline] [--dry-run]
- * [--parallel N] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
+ * [--parallel N] [--schema-from flyway:<location>] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Move a tenant to another target: online (copy, catch up, fence, verify, flip) or offline.")
@@ -64,6 +64,12 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--fence-timeout-ms", defaultValue = "5000", description = "wait for in-flight transactions at cutover (ms)")
     long fenceTimeoutMs;
 
+    @Option(names = "--schema-from", paramLabel = "flyway:<location>",
+            description = "create the destination tables by running the app's own Flyway migrations (flyway:filesystem:/path,"
+                    + " flyway:classpath:db/migration, flyway:/path) instead of copying them from the source catalog; the move"
+                    + " is refused (TR011) when a moved table or column does not match the source")
+    String schemaFrom;
+
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
 
@@ -87,6 +93,9 @@ public final class MigrateCommand implements Callable<Integer> {
             m = MoveMode.valueOf(mode.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--mode must be online or offline, was '" + mode + "'");
+        }
+        if (schemaFrom != null && !schemaFrom.startsWith("flyway:")) {
+            throw new ParameterException(spec.commandLine(), "--schema-from must be flyway:<location>, was '" + schemaFrom + "'");
         }
         if (parallel < 1) {
             throw new ParameterException(spec.commandLine(), "--parallel must be ≥ 1, was " + parallel);
@@ -119,7 +128,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 }
             }
             MoveRequest req = MoveRequest.of(tenant, to).withSchema(schema, create).withMode(m).withParallel(parallel)
-                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs);
+                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs).withSchemaFrom(schemaFrom);
             MovePlan plan = mover.plan(req);
             if (common.json) {
                 common.json(Map.of("event", "plan", "plan", plan));

@@ -20,19 +20,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tenantroute tenant list|show|set|suspend|resume}: where each tenant lives. Tenants absent from the map
+ * {@code tenantroute tenant list|show|set|suspend|resume|stats}: where each tenant lives. Tenants absent from the map
  * live on {@code shared}; {@code list} shows only the tenants the map names.
  */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Show and change tenants' routes.",
         subcommands = {TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Set.class,
-            TenantCommand.Suspend.class, TenantCommand.Resume.class})
+            TenantCommand.Suspend.class, TenantCommand.Resume.class, TenantStatsCommand.class})
 final class TenantCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: list, show, set, suspend or resume");
+        throw new ParameterException(spec.commandLine(), "Missing command: list, show, set, suspend, resume or stats");
     }
 
     static Map<String, Object> routeFields(Route r) {

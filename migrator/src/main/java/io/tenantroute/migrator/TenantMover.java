@@ -10,6 +10,7 @@ import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
 import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.migrator.internal.FlywaySchema;
 import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
 import io.tenantroute.migrator.internal.Ownership;
@@ -17,6 +18,7 @@ import io.tenantroute.migrator.internal.Planner;
 import io.tenantroute.migrator.internal.Replayer;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
+import io.tenantroute.migrator.internal.TargetDataSource;
 import io.tenantroute.migrator.internal.TargetSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -207,6 +209,9 @@ public final class TenantMover {
             boolean schemaOk = x.dstSchema != null && (TargetSchema.schemaExists(x.de, d, x.dstSchema) || req.createSchema());
             checks.add(new PreCheck("target schema", schemaOk, x.dstSchema == null ? "no default schema: give --schema"
                     : TargetSchema.schemaExists(x.de, d, x.dstSchema) ? x.dstSchema + " exists" : x.dstSchema + (req.createSchema() ? " will be created" : " is absent: use --create")));
+            if (req.schemaFrom() != null) {
+                checks.add(schemaFromCheck(x));
+            }
             if (schemaOk && x.se == x.de) {
                 List<String> busy = new ArrayList<>();
                 for (TableJob j : x.jobs) {
@@ -343,11 +348,15 @@ public final class TenantMover {
             if (req.createSchema()) {
                 TargetSchema.createSchema(x.de, dst, x.dstSchema);
             }
-            for (TableJob j : x.jobs) {
-                if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
-                    TargetSchema.createTable(x.de, dst, x.dstSchema, j);
-                    created.add(j.name());
-                    journal.tableStep(id, "create", j.name(), 0, null);
+            if (req.schemaFrom() != null) {
+                schemaFromMigrations(x, dst, id, l, created);
+            } else {
+                for (TableJob j : x.jobs) {
+                    if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
+                        TargetSchema.createTable(x.de, dst, x.dstSchema, j);
+                        created.add(j.name());
+                        journal.tableStep(id, "create", j.name(), 0, null);
+                    }
                 }
             }
             Map<String, TableJob> jobMap = x.jobMap();
@@ -874,5 +883,60 @@ public final class TenantMover {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    /**
+     * Plan pre-check of {@code --schema-from flyway:…}: the location parses and holds migrations; reads the
+     * destination's Flyway history, changes nothing.
+     */
+    private PreCheck schemaFromCheck(Ctx x) {
+        String name = "schema from " + x.req.schemaFrom();
+        try {
+            FlywaySchema fs = FlywaySchema.parse(x.req.schemaFrom());
+            int[] n = fs.info(new TargetDataSource(connector, x.dst), x.dstSchema);
+            return new PreCheck(name, n[0] > 0, n[0] + " migration(s) found" + (n[0] == 0 ? " at " + fs.location()
+                    : ", " + n[1] + " pending on " + x.dst.name() + "/" + x.dstSchema));
+        } catch (SQLException ex) {
+            return new PreCheck(name, false, oneLine(ex));
+        }
+    }
+
+    /**
+     * The schema step with {@code --schema-from flyway:…}: runs the app's migrations into the destination schema,
+     * records every table they created (absent before, Flyway's history table included) as created by this move
+     * (dropped again if the move fails or is aborted), refuses with {@code TR011} when a moved table or column
+     * does not match the source (every difference named {@code table.column}), and drops the migrations' foreign
+     * keys on the moved tables for the copy (the constraints step adds the source's definitions back).
+     */
+    private void schemaFromMigrations(Ctx x, Connection dst, long id, MoveListener l, List<String> created) throws SQLException {
+        FlywaySchema fs = FlywaySchema.parse(x.req.schemaFrom());
+        Set<String> before = FlywaySchema.tableNames(x.de, dst, x.dstSchema);
+        int ran;
+        try {
+            ran = fs.migrate(new TargetDataSource(connector, x.dst), x.dstSchema);
+        } catch (SQLException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + x.req.tenant() + "' to " + x.dst.name()
+                    + " failed at step schema: " + oneLine(ex) + "; the tables the migrations created are dropped, the tenant stays on "
+                    + x.src.name(), ex);
+        } finally {
+            for (String t : FlywaySchema.tableNames(x.de, dst, x.dstSchema)) {
+                if (!before.contains(t)) {
+                    created.add(t);
+                    journal.tableStep(id, "create", t, 0, null);
+                }
+            }
+        }
+        l.step("schema", ran + " migration(s) applied from " + fs.location() + ", " + created.size() + " table(s) created");
+        Map<String, Catalog.Table> have = Catalog.read(dst, x.de, x.dstSchema);
+        List<String> diffs = FlywaySchema.differences(x.de, x.jobs, have);
+        if (!diffs.isEmpty()) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("schema from " + fs.spec() + " does not match the source for tenant '"
+                    + x.req.tenant() + "' on " + x.dst.name() + "/" + x.dstSchema + ": " + String.join("; ", diffs) + " — move refused before any copy;"
+                    + " the tables the migrations created are dropped, the tenant stays on " + x.src.name());
+        }
+        List<String> dropped = FlywaySchema.dropForeignKeys(x.de, dst, x.dstSchema, x.jobMap().keySet(), have);
+        if (!dropped.isEmpty()) {
+            l.step("schema", "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
+        }
     }
 }

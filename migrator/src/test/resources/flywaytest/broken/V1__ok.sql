@@ -1,0 +1,1 @@
+CREATE TABLE customers (id int PRIMARY KEY, tenant_id varchar(255) NOT NULL);
