@@ -106,6 +106,7 @@ public final class TenantMover {
         Map<String, Catalog.Table> tables = Map.of();
         List<TableJob> jobs = List.of();
         MovePlan plan;
+        Reverse reverse; // non-null: a rollback (TenantRollback) onto the tenant's fenced old rows
 
         Ctx(MoveRequest req) throws SQLException {
             this.req = req;
@@ -191,7 +192,9 @@ public final class TenantMover {
             boolean schemaOk = x.dstSchema != null && (TargetSchema.schemaExists(x.de, d, x.dstSchema) || req.createSchema());
             checks.add(new PreCheck("target schema", schemaOk, x.dstSchema == null ? "no default schema: give --schema"
                     : TargetSchema.schemaExists(x.de, d, x.dstSchema) ? x.dstSchema + " exists" : x.dstSchema + (req.createSchema() ? " will be created" : " is absent: use --create")));
-            if (schemaOk && x.se == x.de) {
+            if (schemaOk && x.se == x.de && x.reverse != null) {
+                checks.addAll(x.reverse.destinationChecks(x.se, x.srcSchema, d, x.dstSchema, x.jobs));
+            } else if (schemaOk && x.se == x.de) {
                 List<String> busy = new ArrayList<>();
                 for (TableJob j : x.jobs) {
                     boolean all = true;
@@ -342,10 +345,13 @@ public final class TenantMover {
             }
             cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
+            boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy
             step = "copy";
             enter(id, l, step, x.jobs.size() + " table(s), parallel " + req.parallel());
-            copyAll(x, id, l, copied);
+            if (bulk) {
+                copyAll(x, id, l, copied);
+            }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
                 step = "catchup";
@@ -383,7 +389,7 @@ public final class TenantMover {
             }
             for (TableJob j : x.jobs) {
                 TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved);
-                TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
+                bumpIdentities(x, id, src, dst, j);
             }
             step = "verify";
             enter(id, l, step, "");
@@ -688,5 +694,61 @@ public final class TenantMover {
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    /**
+     * Sets the destination's identity counters: a move starts them in a range disjoint from the source's
+     * ({@link TargetSchema#startIdentities}) and journals each range as step {@code identity} (table, first value,
+     * column in the checksum field); a rollback only moves them above the copied maximum.
+     */
+    private void bumpIdentities(Ctx x, long id, Connection src, Connection dst, TableJob j) throws SQLException {
+        if (x.reverse != null) {
+            TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
+            return;
+        }
+        for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(x.de, dst, x.dstSchema, j, src, x.srcSchema)) {
+            journal.identityRange(id, r.table(), r.column(), r.start());
+            LOG.info("tenant '{}': {}.{} starts at {} on {} (source next {}, type max {})", x.req.tenant(), r.table(), r.column(), r.start(),
+                    x.dst.name(), r.sourceNext(), r.typeMax());
+        }
+    }
+
+    /** What a rollback changes in the move's machinery; see {@link TenantRollback}. */
+    interface Reverse {
+        /** Replaces the "target empty for tenant" pre-check: the destination holds the tenant's fenced old rows. */
+        List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+
+        /**
+         * Runs after capture started on the source, before the copy: prepares the destination's old rows.
+         *
+         * @return whether the bulk copy runs; false when the hook queued every row for the catch-up instead
+         */
+        boolean beforeCopy(long id, Connection src, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+    }
+
+    /** The plan of a reverse move (a rollback), changing nothing. */
+    MovePlan planReverse(MoveRequest req, Reverse r) throws SQLException {
+        Ctx x = new Ctx(req);
+        x.reverse = r;
+        return plan(x).plan;
+    }
+
+    /** Runs the online move machinery in reverse, journaled as {@link MigrationJournal#ROLLBACK}. */
+    MoveResult moveReverse(MoveRequest req, Reverse r, MoveListener listener) throws SQLException {
+        Ctx x = new Ctx(req);
+        x.reverse = r;
+        plan(x);
+        if (!x.plan.ready()) {
+            StringBuilder b = new StringBuilder();
+            for (PreCheck c : x.plan.checks()) {
+                if (!c.passed()) {
+                    b.append(b.length() > 0 ? "; " : "").append(c.name()).append(": ").append(c.detail());
+                }
+            }
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
+        }
+        long id = journal.begin(MigrationJournal.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
+                req.mode().name().toLowerCase(java.util.Locale.ROOT), req.operator());
+        return run(x, id, listener);
     }
 }
