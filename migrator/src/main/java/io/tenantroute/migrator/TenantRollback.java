@@ -83,7 +83,9 @@ public final class TenantRollback {
         Attempt a = new Attempt(tenant, mode, tenantColumn);
         a.listener = listener;
         try {
-            return a.mover.moveReverse(a.req, a, listener);
+            MoveResult r = a.mover.moveReverse(a.req, a, listener);
+            return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
+                    r.writePauseMillis(), r.newRouteVersion());
         } catch (SQLException | RuntimeException ex) {
             a.refenceIfNotFlipped(ex);
             throw ex;
@@ -114,6 +116,7 @@ public final class TenantRollback {
         final TenantMover mover;
         volatile Long armed; // the rollback's migration id once old-source connections get the bypass
         String curSchema;
+        long copied; // rows copied from one snapshot by the hook
         MoveListener listener = MoveListener.NONE;
 
         Attempt(String tenant, MoveMode mode, String tenantColumn) throws SQLException {
@@ -277,8 +280,15 @@ public final class TenantRollback {
                 read.setReadOnly(true);
                 try {
                     for (TableJob j : jobs) {
-                        listener.tableStarted(j.name(), -1);
+                        try (PreparedStatement p = read.prepareStatement("SELECT COUNT(*)" + j.own().fromWhere(e, curSchema, j.own().tenantParam(e)))) {
+                            p.setString(1, tenant);
+                            try (ResultSet r = p.executeQuery()) {
+                                r.next();
+                                listener.tableStarted(j.name(), r.getLong(1));
+                            }
+                        }
                         long n = copyTable(e, read, dst, dstSchema, j);
+                        copied += n;
                         journal.tableStep(id, "copy", j.name(), n, null);
                         listener.tableDone(j.name(), n);
                     }
