@@ -721,7 +721,7 @@ public final class TenantMover {
         /**
          * Runs after capture started on the source, before the copy: prepares the destination's old rows.
          *
-         * @return whether the bulk copy runs; false when the hook queued every row for the catch-up instead
+         * @return whether the bulk copy runs; false when the hook copied the rows itself
          */
         boolean beforeCopy(long id, Connection src, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
     }

@@ -312,6 +312,36 @@ class RollbackTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void offlineRollback_bringsBackWritesMadeAfterTheCutover(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, false)) {
+            f.seed(TENANT, 1000, 30);
+            f.seed("globex", 900_000, 10);
+            f.mover().move(MoveRequest.of(TENANT, "dedicated"), MoveListener.NONE);
+            try (Connection c = f.dst.connect()) {
+                exec(c, "INSERT INTO invoices (id, tenant_id, total) VALUES (?, ?, ?)", 5_000_000L, TENANT, new BigDecimal("5.00"));
+                exec(c, "INSERT INTO invoice_lines (id, invoice_id, qty) VALUES (?, ?, ?)", 50_000_000L, 5_000_000L, 5);
+                exec(c, "DELETE FROM invoice_lines WHERE invoice_id = ?", 1001L);
+                exec(c, "DELETE FROM invoices WHERE id = ?", 1001L);
+                exec(c, "UPDATE invoices SET total = ? WHERE id = ?", new BigDecimal("9.99"), 1002L);
+                exec(c, "INSERT INTO customers (tenant_id, name) VALUES (?, ?)", TENANT, "after cutover");
+            }
+            MoveResult back = rollback(f).rollback(TENANT, MoveMode.OFFLINE, "tenant_id", MoveListener.NONE);
+            assertTrue(back.verification().matches(), back.verification().toString());
+            assertEquals("shared", f.route(TENANT).target());
+            assertEquals(RouteState.ACTIVE, f.route(TENANT).state());
+            assertEquals(30, f.count(f.src, null, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", TENANT));
+            assertEquals(0, f.count(f.src, null, "SELECT COUNT(*) FROM invoices WHERE id = 1001 AND tenant_id = ?", TENANT));
+            assertEquals(1, f.count(f.src, null, "SELECT COUNT(*) FROM invoices WHERE id = 5000000 AND tenant_id = ?", TENANT));
+            assertEquals(1, f.count(f.src, null, "SELECT COUNT(*) FROM invoices WHERE id = 1002 AND total = 9.99 AND tenant_id = ?", TENANT));
+            assertEquals(1, f.count(f.src, null, "SELECT COUNT(*) FROM customers WHERE name = 'after cutover' AND tenant_id = ?", TENANT));
+            assertEquals(10, f.count(f.src, null, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", "globex"));
+            assertEquals("fenced", fenceState(f, f.dst, TENANT));
+            assertNull(fenceState(f, f.src, TENANT));
+        }
+    }
+
     static TenantRollback rollback(Fixture f) {
         return new TenantRollback(f.store, f.journal, TargetConnector.direct(), null);
     }

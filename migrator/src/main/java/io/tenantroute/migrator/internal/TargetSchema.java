@@ -244,6 +244,8 @@ public final class TargetSchema {
                     long v = r.next() ? r.getLong(1) : 0;
                     return v + 1;
                 }
+            } catch (SQLException noPrivilege) {
+                return 1; // no SELECT/USAGE on the sequence (autocommit: nothing to roll back); the source maximum still counts
             }
         }
         try (PreparedStatement p = src.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
