@@ -9,6 +9,7 @@ import io.tenantroute.config.TenantMapStores;
 import io.tenantroute.migrator.MigrationJournal;
 import io.tenantroute.migrator.TargetConnector;
 import io.tenantroute.migrator.TenantMover;
+import io.tenantroute.migrator.TenantRollback;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,6 +59,11 @@ public final class MigratorSupport {
     TenantMover mover(TenantMapStore store, MigrationJournal journal) {
         Target shared = new Target(Target.SHARED, sharedUrl != null ? sharedUrl : requireControl(), null, PasswordRef.NONE, 0);
         return new TenantMover(store, journal, TargetConnector.direct(), shared);
+    }
+
+    TenantRollback rollback(TenantMapStore store, MigrationJournal journal) {
+        Target shared = new Target(Target.SHARED, sharedUrl != null ? sharedUrl : requireControl(), null, PasswordRef.NONE, 0);
+        return new TenantRollback(store, journal, TargetConnector.direct(), shared);
     }
 
     /** Prints one JSON object (a line) or nothing. */

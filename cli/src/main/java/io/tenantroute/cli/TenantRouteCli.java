@@ -32,6 +32,7 @@ public final class TenantRouteCli implements Runnable {
         TargetCommand.class,
         TenantCommand.class,
         MigrateCommand.class,
+        RollbackCommand.class,
         VerifyCommand.class,
         MigrationsCommand.class,
         DemoCommand.class,

@@ -334,4 +334,26 @@ public final class MigrationJournal {
             }
         }
     }
+
+    /**
+     * Records where a destination identity counter started at move time (step {@code identity}: table, first
+     * value in {@code rows_count}, column name in {@code checksum}). Rollback shows these in its plan.
+     */
+    public void identityRange(long id, String table, String column, long start) throws SQLException {
+        tableStep(id, "identity", table, start, column);
+    }
+
+    /**
+     * The newest {@code done} operation of {@code kind} of the tenant, among its last {@code limit} operations.
+     *
+     * @return the operation, or null
+     */
+    public Migration lastDone(String tenant, String kind, int limit) throws SQLException {
+        for (Migration m : history(tenant, limit)) {
+            if (kind.equals(m.kind()) && "done".equals(m.status())) {
+                return m;
+            }
+        }
+        return null;
+    }
 }

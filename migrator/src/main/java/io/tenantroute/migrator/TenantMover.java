@@ -124,6 +124,7 @@ public final class TenantMover {
             }
             deferredSteps.clear();
         }
+        Reverse reverse; // non-null: a rollback (TenantRollback) onto the tenant's fenced old rows
 
         Ctx(MoveRequest req) throws SQLException {
             this.req = req;
@@ -212,7 +213,9 @@ public final class TenantMover {
             if (req.schemaFrom() != null) {
                 checks.add(schemaFromCheck(x));
             }
-            if (schemaOk && x.se == x.de) {
+            if (schemaOk && x.se == x.de && x.reverse != null) {
+                checks.addAll(x.reverse.destinationChecks(x.se, x.srcSchema, d, x.dstSchema, x.jobs));
+            } else if (schemaOk && x.se == x.de) {
                 List<String> busy = new ArrayList<>();
                 for (TableJob j : x.jobs) {
                     boolean all = true;
@@ -374,6 +377,7 @@ public final class TenantMover {
             }
             cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
+            boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
             step = "copy";
             enter(x, id, l, step, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
@@ -383,7 +387,9 @@ public final class TenantMover {
                     TargetSchema.truncate(x.de, dst, x.dstSchema, j.name()); // created by the interrupted move: only its rows
                 }
             }
-            copyAll(x, id, l, copied);
+            if (bulk) {
+                copyAll(x, id, l, copied);
+            }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
                 step = "catchup";
@@ -439,7 +445,7 @@ public final class TenantMover {
                 if (verifier != null && !added.isEmpty()) {
                     unvalidated.put(j.name(), added);
                 }
-                TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
+                bumpIdentities(x, id, src, dst, j);
             }
             step = "verify";
             enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
@@ -938,5 +944,61 @@ public final class TenantMover {
         if (!dropped.isEmpty()) {
             l.step("schema", "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
         }
+    }
+
+    /**
+     * Sets the destination's identity counters: a move starts them in a range disjoint from the source's
+     * ({@link TargetSchema#startIdentities}) and journals each range as step {@code identity} (table, first value,
+     * column in the checksum field); a rollback only moves them above the copied maximum.
+     */
+    private void bumpIdentities(Ctx x, long id, Connection src, Connection dst, TableJob j) throws SQLException {
+        if (x.reverse != null) {
+            TargetSchema.bumpIdentities(x.de, dst, x.dstSchema, j);
+            return;
+        }
+        for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(x.de, dst, x.dstSchema, j, src, x.srcSchema)) {
+            journal.identityRange(id, r.table(), r.column(), r.start());
+            LOG.info("tenant '{}': {}.{} starts at {} on {} (source next {}, type max {})", x.req.tenant(), r.table(), r.column(), r.start(),
+                    x.dst.name(), r.sourceNext(), r.typeMax());
+        }
+    }
+
+    /** What a rollback changes in the move's machinery; see {@link TenantRollback}. */
+    interface Reverse {
+        /** Replaces the "target empty for tenant" pre-check: the destination holds the tenant's fenced old rows. */
+        List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+
+        /**
+         * Runs after capture started on the source, before the copy: prepares the destination's old rows.
+         *
+         * @return whether the bulk copy runs; false when the hook copied the rows itself
+         */
+        boolean beforeCopy(long id, Connection src, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+    }
+
+    /** The plan of a reverse move (a rollback), changing nothing. */
+    MovePlan planReverse(MoveRequest req, Reverse r) throws SQLException {
+        Ctx x = new Ctx(req);
+        x.reverse = r;
+        return plan(x).plan;
+    }
+
+    /** Runs the online move machinery in reverse, journaled as {@link MigrationJournal#ROLLBACK}. */
+    MoveResult moveReverse(MoveRequest req, Reverse r, MoveListener listener) throws SQLException {
+        Ctx x = new Ctx(req);
+        x.reverse = r;
+        plan(x);
+        if (!x.plan.ready()) {
+            StringBuilder b = new StringBuilder();
+            for (PreCheck c : x.plan.checks()) {
+                if (!c.passed()) {
+                    b.append(b.length() > 0 ? "; " : "").append(c.name()).append(": ").append(c.detail());
+                }
+            }
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
+        }
+        long id = journal.begin(MigrationJournal.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
+                req.mode().name().toLowerCase(java.util.Locale.ROOT), req.operator());
+        return run(x, id, listener);
     }
 }

@@ -99,21 +99,37 @@ public final class Replayer {
             Map<String, Map<String, long[]>> written = new LinkedHashMap<>();
             tgt.setAutoCommit(false);
             try {
-                for (Map.Entry<String, Set<String>> en : keys.entrySet()) {
-                    TableJob job = jobs.get(en.getKey());
-                    if (job == null) {
-                        continue; // a table outside this move
+                // read every changed row first, then delete children before parents and upsert parents before
+                // children (jobs are in load order): a destination that already has its foreign keys (a rollback
+                // onto the old source) never sees an intermediate state that breaks one
+                List<TableJob> order = new ArrayList<>();
+                List<List<List<String>>> keysOf = new ArrayList<>();
+                List<List<Object[]>> rowsOf = new ArrayList<>();
+                for (TableJob job : jobs.values()) {
+                    Set<String> changed = keys.get(job.name());
+                    if (changed == null) {
+                        continue; // tables outside this move are skipped
                     }
                     List<List<String>> parsed = new ArrayList<>();
-                    for (String pk : en.getValue()) {
+                    for (String pk : changed) {
                         List<String> k = JsonArray.parse(pk);
                         if (!k.contains(null)) {
                             parsed.add(k);
                         }
                     }
                     if (!parsed.isEmpty()) {
-                        written.put(job.name(), apply(src, tgt, job, parsed));
+                        order.add(job);
+                        keysOf.add(parsed);
+                        Map<String, long[]> hashes = new LinkedHashMap<>();
+                        rowsOf.add(fetch(src, job, parsed, hashes));
+                        written.put(job.name(), hashes);
                     }
+                }
+                for (int i = order.size() - 1; i >= 0; i--) {
+                    deleteMissing(tgt, order.get(i), keysOf.get(i), rowsOf.get(i));
+                }
+                for (int i = 0; i < order.size(); i++) {
+                    upsert(tgt, order.get(i), rowsOf.get(i));
                 }
                 tgt.commit();
             } catch (SQLException ex) {
@@ -139,29 +155,23 @@ public final class Replayer {
     }
 
     /**
-     * Replays a set of keys of one table: one SELECT on the source for their current rows (owned by the
-     * tenant), a batch of upserts on the target, and one DELETE on the target for the requested keys that were
-     * not found. Keys are compared by the databases (bound and cast to the column types), never as Java text.
+     * Reads the current source rows of a set of keys of one table (owned by the tenant): one SELECT. Keys are
+     * compared by the databases (bound and cast to the column types), never as Java text.
      *
-     * @return key (as {@link TableJob#keyJson}) → hash of the source row written (rows not found are absent)
+     * @param hashes receives key (as {@link TableJob#keyJson}) → hash of each row read, as verification hashes it
+     * @return the rows, values ready to write on the same engine
      */
-    private Map<String, long[]> apply(Connection src, Connection tgt, TableJob job, List<List<String>> keys) throws SQLException {
-        List<String> keyCols = job.def().keyColumns();
+    private List<Object[]> fetch(Connection src, TableJob job, List<List<String>> keys, Map<String, long[]> hashes) throws SQLException {
         List<String> cols = job.columns();
-        int[] keyIdx = new int[keyCols.size()];
-        for (int i = 0; i < keyIdx.length; i++) {
-            keyIdx[i] = cols.indexOf(keyCols.get(i));
-        }
         // typed columns (hashed as verification does), then on PostgreSQL the same as text (written), then the key
         int n0 = cols.size();
         boolean pg = e == Engine.POSTGRESQL;
         String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.selectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
                 + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e)) + " AND " + job.keyTuple(e, "t0.") + " IN "
                 + job.keyMarks(e, keys.size());
-        List<Object[]> rows = new ArrayList<>();
-        Map<String, long[]> hashes = new LinkedHashMap<>();
         java.security.MessageDigest md = Checksums.sha256();
         String[] vals = new String[n0];
+        List<Object[]> rows = new ArrayList<>();
         try (PreparedStatement p = src.prepareStatement(sel)) {
             int n = 1;
             p.setString(n++, tenant);
@@ -181,6 +191,22 @@ public final class Replayer {
                 }
             }
         }
+        return rows;
+    }
+
+    private int[] keyIndexes(TableJob job) {
+        List<String> keyCols = job.def().keyColumns();
+        List<String> cols = job.columns();
+        int[] keyIdx = new int[keyCols.size()];
+        for (int i = 0; i < keyIdx.length; i++) {
+            keyIdx[i] = cols.indexOf(keyCols.get(i));
+        }
+        return keyIdx;
+    }
+
+    /** One DELETE on the target for the requested keys that the source no longer has (for this tenant). */
+    private void deleteMissing(Connection tgt, TableJob job, List<List<String>> keys, List<Object[]> rows) throws SQLException {
+        int[] keyIdx = keyIndexes(job);
         String tbl = e.q(tgtSchema, job.name());
         // delete what the source no longer has (for this tenant)
         StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(job.keyTuple(e, "")).append(" IN ")
@@ -202,9 +228,16 @@ public final class Replayer {
             }
             p.executeUpdate();
         }
+    }
+
+    /** A batch of upserts on the target. */
+    private void upsert(Connection tgt, TableJob job, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
-            return hashes;
+            return;
         }
+        List<String> keyCols = job.def().keyColumns();
+        List<String> cols = job.columns();
+        String tbl = e.q(tgtSchema, job.name());
         StringBuilder values = new StringBuilder();
         StringBuilder set = new StringBuilder();
         for (String c : cols) {
@@ -220,7 +253,8 @@ public final class Replayer {
         }
         String upsert;
         if (e == Engine.POSTGRESQL) {
-            upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") VALUES (" + values + ") ON CONFLICT (" + keyList + ") DO "
+            // OVERRIDING SYSTEM VALUE: a destination table may have GENERATED ALWAYS identity columns (a rollback's old tables)
+            upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") OVERRIDING SYSTEM VALUE VALUES (" + values + ") ON CONFLICT (" + keyList + ") DO "
                     + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
         } else {
             upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
@@ -235,6 +269,5 @@ public final class Replayer {
             }
             p.executeBatch();
         }
-        return hashes;
     }
 }

@@ -50,7 +50,12 @@ public final class SourceCapture {
         return e == Engine.POSTGRESQL ? "tenantroute.mig_changes" : e.q(schema, Catalog.OWN_PREFIX + "changes");
     }
 
-    /** Creates the fence and change tables if absent. */
+    /** @return the qualified bypass table (sessions of a rollback allowed to rewrite one fenced tenant's rows) */
+    public String bypassTable() {
+        return e == Engine.POSTGRESQL ? "tenantroute.mig_bypass" : e.q(schema, Catalog.OWN_PREFIX + "bypass");
+    }
+
+    /** Creates the fence, change and bypass tables if absent. */
     public void createTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             if (e == Engine.POSTGRESQL) {
@@ -61,6 +66,9 @@ public final class SourceCapture {
                 s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_changes (id bigserial PRIMARY KEY, sch text NOT NULL,"
                         + " tbl text NOT NULL, tenant text, pk text NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS mig_changes_tenant ON tenantroute.mig_changes (sch, tenant, id)");
+                // a session (pid + its start time, so a reused pid never matches) allowed to write one fenced tenant's rows
+                s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_bypass (pid int NOT NULL, started timestamptz NOT NULL, sch text NOT NULL,"
+                        + " tenant text NOT NULL, migration_id bigint, PRIMARY KEY (pid, sch))");
             } else {
                 s.execute("CREATE TABLE IF NOT EXISTS " + fenceTable() + " (tenant VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
                         + " PRIMARY KEY, state VARCHAR(16) NOT NULL, migration_id BIGINT, since TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
@@ -68,6 +76,8 @@ public final class SourceCapture {
                 s.execute("CREATE TABLE IF NOT EXISTS " + changeTable() + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, sch VARCHAR(64) NOT NULL,"
                         + " tbl VARCHAR(64) NOT NULL, tenant VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, pk TEXT NOT NULL,"
                         + " KEY tenantroute_changes_tenant (sch, tenant, id)) ENGINE=InnoDB");
+                s.execute("CREATE TABLE IF NOT EXISTS " + bypassTable() + " (conn BIGINT UNSIGNED PRIMARY KEY, tenant VARCHAR(255)"
+                        + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, migration_id BIGINT) ENGINE=InnoDB");
             }
         }
     }
@@ -112,6 +122,14 @@ public final class SourceCapture {
                 .append("  IF NOT EXISTS (SELECT 1 FROM tenantroute.mig_fence) THEN RETURN NULL; END IF;\n")
                 .append("  IF TG_OP <> 'DELETE' THEN t_new := ").append(o.tenantOfRow(e, schema, "NEW")).append("; END IF;\n")
                 .append("  IF TG_OP <> 'INSERT' THEN t_old := ").append(o.tenantOfRow(e, schema, "OLD")).append("; END IF;\n")
+                .append("  IF EXISTS (SELECT 1 FROM tenantroute.mig_bypass) THEN\n")
+                .append("    SELECT b.tenant INTO who FROM tenantroute.mig_bypass b WHERE b.pid = pg_backend_pid() AND b.sch = TG_TABLE_SCHEMA")
+                .append(" AND b.started = (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid());\n")
+                .append("    IF who IS NOT NULL THEN\n")
+                .append("      IF (t_new IS NOT NULL AND t_new <> who) OR (t_old IS NOT NULL AND t_old <> who) THEN\n")
+                .append("        RAISE EXCEPTION 'TenantRoute: the rollback of tenant % may not change a row of tenant %', who,")
+                .append(" CASE WHEN t_new IS NOT NULL AND t_new <> who THEN t_new ELSE t_old END USING ERRCODE = 'TR011';\n")
+                .append("      END IF;\n      RETURN NULL;\n    END IF;\n  END IF;\n")
                 .append("  IF t_new IS NOT NULL THEN SELECT f.state INTO s_new FROM tenantroute.mig_fence f WHERE f.sch = TG_TABLE_SCHEMA AND f.tenant = t_new FOR SHARE; END IF;\n")
                 .append("  IF t_old IS NOT NULL AND t_old IS DISTINCT FROM t_new THEN SELECT f.state INTO s_old FROM tenantroute.mig_fence f WHERE f.sch = TG_TABLE_SCHEMA AND f.tenant = t_old FOR SHARE; END IF;\n")
                 .append("  IF s_new = 'fenced' OR s_old = 'fenced' THEN\n")
@@ -164,15 +182,28 @@ public final class SourceCapture {
                 .append("  DECLARE t_old VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n")
                 .append("  DECLARE s_new VARCHAR(16) DEFAULT NULL;\n  DECLARE s_old VARCHAR(16) DEFAULT NULL;\n")
                 .append("  DECLARE who VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n  DECLARE msg VARCHAR(512);\n")
+                .append("  DECLARE byp VARCHAR(255)").append(bin).append(" DEFAULT NULL;\n")
                 .append("  IF EXISTS (SELECT 1 FROM ").append(fence).append(") THEN\n");
         if (!op.equals("DELETE")) {
-            b.append("    SET t_new = ").append(o.tenantOfRow(e, schema, "NEW")).append(";\n")
-                    .append("    IF t_new IS NOT NULL THEN SELECT MAX(f.state) INTO s_new FROM ").append(fence)
+            b.append("    SET t_new = ").append(o.tenantOfRow(e, schema, "NEW")).append(";\n");
+        }
+        if (!op.equals("INSERT")) {
+            b.append("    SET t_old = ").append(o.tenantOfRow(e, schema, "OLD")).append(";\n");
+        }
+        // a rollback's own session rewrites the fenced tenant's rows, and only that tenant's (see bypassTable)
+        b.append("    IF EXISTS (SELECT 1 FROM ").append(bypassTable()).append(") THEN SELECT MAX(b.tenant) INTO byp FROM ").append(bypassTable())
+                .append(" b WHERE b.conn = CONNECTION_ID(); END IF;\n")
+                .append("    IF byp IS NOT NULL THEN\n")
+                .append("      IF (t_new IS NOT NULL AND NOT (t_new <=> byp)) OR (t_old IS NOT NULL AND NOT (t_old <=> byp)) THEN\n")
+                .append("        SET msg = CONCAT('TenantRoute: the rollback of tenant ', byp, ' may not change a row of tenant ', IF(t_new IS NOT NULL AND NOT (t_new <=> byp), t_new, t_old));\n")
+                .append("        SIGNAL SQLSTATE 'TR011' SET MESSAGE_TEXT = msg;\n      END IF;\n")
+                .append("    ELSE\n");
+        if (!op.equals("DELETE")) {
+            b.append("    IF t_new IS NOT NULL THEN SELECT MAX(f.state) INTO s_new FROM ").append(fence)
                     .append(" f WHERE f.tenant = t_new LOCK IN SHARE MODE; END IF;\n");
         }
         if (!op.equals("INSERT")) {
-            b.append("    SET t_old = ").append(o.tenantOfRow(e, schema, "OLD")).append(";\n")
-                    .append("    IF t_old IS NOT NULL AND NOT (t_old <=> t_new) THEN SELECT MAX(f.state) INTO s_old FROM ").append(fence)
+            b.append("    IF t_old IS NOT NULL AND NOT (t_old <=> t_new) THEN SELECT MAX(f.state) INTO s_old FROM ").append(fence)
                     .append(" f WHERE f.tenant = t_old LOCK IN SHARE MODE; END IF;\n");
         }
         b.append("    IF s_new = 'fenced' OR s_old = 'fenced' THEN\n")
@@ -197,7 +228,7 @@ public final class SourceCapture {
             }
             b.append("    END IF;\n");
         }
-        b.append("  END IF;\nEND");
+        b.append("    END IF;\n  END IF;\nEND");
         try (Statement s = c.createStatement()) {
             s.execute(b.toString());
         }
@@ -271,6 +302,47 @@ public final class SourceCapture {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + changeTable() + " WHERE sch = ? AND tenant = ?")) {
             p.setString(1, schema);
             p.setString(2, tenant);
+            p.executeUpdate();
+        }
+    }
+
+    /**
+     * Lets this session (and only it) write the rows of one tenant that is fenced here, for a rollback that
+     * copies the tenant back: the triggers then neither reject nor capture its writes of that tenant's rows, and
+     * reject (SQLSTATE {@code TR011}) any write of this session that touches another tenant's row. The session is
+     * named by what no other session can forge: PostgreSQL {@code pg_backend_pid()} plus the backend's start
+     * time, MySQL {@code CONNECTION_ID()}. Autocommit connection.
+     */
+    public void grantBypass(Connection c, String tenant, long migrationId) throws SQLException {
+        String sql = e == Engine.POSTGRESQL
+                ? "INSERT INTO tenantroute.mig_bypass (pid, started, sch, tenant, migration_id) SELECT a.pid, a.backend_start, ?, ?, ?"
+                        + " FROM pg_stat_activity a WHERE a.pid = pg_backend_pid() ON CONFLICT (pid, sch) DO UPDATE SET started = EXCLUDED.started,"
+                        + " tenant = EXCLUDED.tenant, migration_id = EXCLUDED.migration_id"
+                : "INSERT INTO " + bypassTable() + " (conn, tenant, migration_id) VALUES (CONNECTION_ID(), ?, ?)"
+                        + " ON DUPLICATE KEY UPDATE tenant = VALUES(tenant), migration_id = VALUES(migration_id)";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            int n = 1;
+            if (e == Engine.POSTGRESQL) {
+                p.setString(n++, schema);
+            }
+            p.setString(n++, tenant);
+            p.setLong(n, migrationId);
+            if (p.executeUpdate() != 1 && e == Engine.POSTGRESQL) {
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("cannot read this session's own row in pg_stat_activity");
+            }
+        }
+    }
+
+    /** Removes every bypass of the tenant here (end of a rollback, whatever its outcome). */
+    public void revokeBypass(Connection c, String tenant) throws SQLException {
+        if (!tablesExist(c)) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + bypassTable() + " WHERE tenant = ?" + schemaFilter())) {
+            p.setString(1, tenant);
+            if (e == Engine.POSTGRESQL) {
+                p.setString(2, schema);
+            }
             p.executeUpdate();
         }
     }

@@ -198,6 +198,118 @@ public final class TargetSchema {
         }
     }
 
+    /** Headroom above the source's counter for 64-bit identity columns: 2^32 values. */
+    public static final long HEADROOM_BIGINT = 1L << 32;
+    /** Headroom above the source's counter for 32-bit identity columns: 2^28 = 268,435,456 values. */
+    public static final long HEADROOM_INT = 1L << 28;
+
+    /**
+     * Where a destination identity counter was started at move time.
+     *
+     * @param table the table
+     * @param column the identity / serial / AUTO_INCREMENT column
+     * @param start the first value the destination hands out
+     * @param sourceNext the source's next value when the range was chosen (its counter, or its maximum + 1)
+     * @param typeMax the column type's largest value
+     */
+    public record IdentityRange(String table, String column, long start, long sourceNext, long typeMax) {
+    }
+
+    /**
+     * Starts the destination's identity / serial / AUTO_INCREMENT counters in a range disjoint from the values
+     * the source will hand out next, so that rows inserted on the destination after the cutover never collide
+     * with rows inserted on the source (other tenants) meanwhile — which is what lets a rollback copy them back.
+     * {@code start = base + min(headroom, (typeMax − base) / 2)} with {@code base} the largest of the source's
+     * counter, the source's maximum + 1 and the copied maximum + 1; headroom {@link #HEADROOM_BIGINT} for 64-bit
+     * columns, {@link #HEADROOM_INT} for 32-bit ones, half of what is left for smaller types (the source keeps the
+     * lower half). When nothing is left above {@code base}, the counter goes just above the copied maximum
+     * ({@code start = base}) and the rollback's key check is the only protection.
+     *
+     * @param src a connection to the move's source (reads its counters and maxima; no writes)
+     * @return the ranges set, one per identity column
+     */
+    public static java.util.List<IdentityRange> startIdentities(Engine e, Connection c, String schema, TableJob job, Connection src,
+            String srcSchema) throws SQLException {
+        java.util.List<IdentityRange> out = new java.util.ArrayList<>();
+        for (Catalog.Column col : job.def().columns()) {
+            if (!col.autoIncrement()) {
+                continue;
+            }
+            long base = Math.max(maxPlusOne(e, c, schema, job.name(), col.name()), maxPlusOne(e, src, srcSchema, job.name(), col.name()));
+            base = Math.max(base, sourceCounter(e, src, srcSchema, job.name(), col.name()));
+            long typeMax = typeMax(col.type());
+            long left = typeMax - base;
+            long headroom = left <= 0 ? 0 : Math.min(left / 2, typeMax > Integer.MAX_VALUE * 2L + 1 ? HEADROOM_BIGINT
+                    : typeMax >= Integer.MAX_VALUE ? HEADROOM_INT : left / 2);
+            long start = base + headroom;
+            if (e == Engine.POSTGRESQL) {
+                try (PreparedStatement p = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, ?), ?, false)")) {
+                    p.setString(1, e.q(schema, job.name()));
+                    p.setString(2, col.name());
+                    p.setLong(3, start);
+                    p.execute();
+                }
+            } else {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + start);
+                }
+            }
+            out.add(new IdentityRange(job.name(), col.name(), start, base, typeMax));
+        }
+        return out;
+    }
+
+    private static long maxPlusOne(Engine e, Connection c, String schema, String table, String column) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(" + e.q(column) + ") FROM " + e.q(schema, table))) {
+            r.next();
+            String max = r.getString(1);
+            return max == null ? 1 : Long.parseLong(max) + 1;
+        }
+    }
+
+    /** @return the next value of the source's counter (PostgreSQL: last value + 1; MySQL: AUTO_INCREMENT), or 1 */
+    private static long sourceCounter(Engine e, Connection src, String schema, String table, String column) throws SQLException {
+        if (e == Engine.POSTGRESQL) {
+            try (PreparedStatement p = src.prepareStatement("SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence(?, ?) AS regclass))")) {
+                p.setString(1, e.q(schema, table));
+                p.setString(2, column);
+                try (ResultSet r = p.executeQuery()) {
+                    long v = r.next() ? r.getLong(1) : 0;
+                    return v + 1;
+                }
+            } catch (SQLException noPrivilege) {
+                return 1; // no SELECT/USAGE on the sequence (autocommit: nothing to roll back); the source maximum still counts
+            }
+        }
+        try (PreparedStatement p = src.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            p.setString(1, schema);
+            p.setString(2, table);
+            try (ResultSet r = p.executeQuery()) {
+                long v = r.next() ? r.getLong(1) : 0;
+                return Math.max(1, v);
+            }
+        }
+    }
+
+    /** @return the largest value of an integer column type (PostgreSQL {@code format_type}, MySQL {@code column_type}) */
+    static long typeMax(String type) {
+        String t = type.toLowerCase(java.util.Locale.ROOT);
+        boolean unsigned = t.contains("unsigned");
+        if (t.startsWith("bigint") || t.startsWith("int8") || t.startsWith("bigserial")) {
+            return Long.MAX_VALUE; // unsigned bigint too: counters stay within the signed range here
+        }
+        if (t.startsWith("smallint") || t.startsWith("int2") || t.startsWith("smallserial")) {
+            return unsigned ? 65535 : 32767;
+        }
+        if (t.startsWith("tinyint")) {
+            return unsigned ? 255 : 127;
+        }
+        if (t.startsWith("mediumint")) {
+            return unsigned ? 16777215 : 8388607;
+        }
+        return unsigned ? 4294967295L : Integer.MAX_VALUE; // integer, int, int4, serial
+    }
+
     /**
      * MySQL/MariaDB do not fire triggers for rows changed by foreign key actions, so a cascaded delete or update on
      * the source is not captured. Such a change leaves, on the target, a child row whose parent row is gone (the
