@@ -409,6 +409,12 @@ public final class TenantMover {
                 verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
                 replayer.track(verifier);
                 requeueUncapturedCascades(x, cap, src, dst);
+                if (x.reverse == null) {
+                    // a range far above anything the source hands out meanwhile: safe to set before the freeze
+                    for (TableJob j : x.jobs) {
+                        bumpIdentities(x, id, src, dst, j);
+                    }
+                }
                 verifier.baseline(src, dst);
                 l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
@@ -445,7 +451,9 @@ public final class TenantMover {
                 if (verifier != null && !added.isEmpty()) {
                     unvalidated.put(j.name(), added);
                 }
-                bumpIdentities(x, id, src, dst, j);
+                if (verifier == null || x.reverse != null) {
+                    bumpIdentities(x, id, src, dst, j); // above the copied maximum: after the last write
+                }
             }
             step = "verify";
             enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
