@@ -150,4 +150,44 @@ public final class Checksums {
         }
         return v.toString();
     }
+    /**
+     * Accumulates the checksum of rows given as the JDBC values {@link #compute} reads ({@code ResultSet.getObject},
+     * columns in table order), in the same canonical encoding: the rows {@code compute} would read give the same
+     * {@link Result}. Used where the rows are streamed for another purpose (an archive) inside a transaction that
+     * {@code compute} must not commit. Not thread-safe.
+     */
+    public static final class Sum {
+        private static final BigInteger MOD = BigInteger.ONE.shiftLeft(128);
+        private final MessageDigest md;
+        private BigInteger sum = BigInteger.ZERO;
+        private long rows;
+
+        public Sum() {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        /** Adds one row: its column values as {@code ResultSet.getObject} returned them. */
+        public void add(Object[] values) {
+            StringBuilder b = new StringBuilder();
+            for (Object v : values) {
+                String c = canonical(v);
+                b.append(c == null ? "N" : c.length() + ":" + c).append('|');
+            }
+            byte[] h = md.digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] first = new byte[17];
+            System.arraycopy(h, 0, first, 1, 16);
+            sum = sum.add(new BigInteger(first)).mod(MOD);
+            rows++;
+        }
+
+        /** @return rows added and their checksum (32 hex digits) */
+        public Result result() {
+            String hex = sum.toString(16);
+            return new Result(rows, "0".repeat(Math.max(0, 32 - hex.length())) + hex);
+        }
+    }
 }
