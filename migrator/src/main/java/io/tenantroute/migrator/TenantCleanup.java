@@ -6,6 +6,7 @@ import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.archive.ArchiveManifest;
+import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
@@ -377,6 +378,11 @@ public final class TenantCleanup {
                     throw ex;
                 }
                 if (n == 0) {
+                    long left = Archiving.count(e, s, schema, j, tenant);
+                    if (left > 0) {
+                        throw TenantRouteSqlState.MIGRATION_FAILED.exception(j.name() + ": " + left + " row(s) of the tenant reference each other in a"
+                                + " cycle and cannot be deleted leaves first; break the cycle (set the reference to NULL) and run cleanup again");
+                    }
                     return total;
                 }
                 total += n;
@@ -434,7 +440,20 @@ public final class TenantCleanup {
     }
 
     private static int deleteRows(Engine e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
-        String from = j.own().fromWhere(e, schema, j.own().tenantParam(e));
+        // Self-referencing rows (a category tree) go leaves first: a row still referenced by another is left for a
+        // later batch, so no batch removes a parent before its children (MySQL checks FKs row by row, and
+        // PostgreSQL at the end of each statement, i.e. of each batch).
+        StringBuilder leaves = new StringBuilder();
+        for (Catalog.ForeignKey fk : j.def().foreignKeys()) {
+            if (fk.refTable().equals(j.name())) {
+                leaves.append(" AND NOT EXISTS (SELECT 1 FROM ").append(e.q(schema, j.name())).append(" x WHERE ");
+                for (int i = 0; i < fk.columns().size(); i++) {
+                    leaves.append(i > 0 ? " AND " : "").append("x.").append(e.q(fk.columns().get(i))).append(" = t0.").append(e.q(fk.refColumns().get(i)));
+                }
+                leaves.append(')');
+            }
+        }
+        String from = j.own().fromWhere(e, schema, j.own().tenantParam(e)) + leaves;
         if (e == Engine.POSTGRESQL) {
             try (PreparedStatement p = s.prepareStatement("DELETE FROM " + e.q(schema, j.name()) + " WHERE ctid = ANY(ARRAY(SELECT t0.ctid" + from
                     + " LIMIT " + batch + "))")) {
