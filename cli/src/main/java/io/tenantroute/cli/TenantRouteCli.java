@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute}: the operator's command line. Subcommands manage the tenant map ({@code init},
- * {@code target …}, {@code tenant …}), move tenants ({@code migrate}, {@code verify}, {@code migrations}) and
+ * {@code target …}, {@code tenant …}), move tenants ({@code migrate}, {@code verify}, {@code migrations}),
+ * back them up and clean up after a move ({@code export}, {@code import}, {@code cleanup}) and
  * run the {@code demo}.
  *
  * <p>Exit codes: 0 success, 1 error (one line on standard error: SQLState and message, no secrets; the stack
@@ -35,6 +36,9 @@ public final class TenantRouteCli implements Runnable {
         RollbackCommand.class,
         VerifyCommand.class,
         MigrationsCommand.class,
+        ExportCommand.class,
+        ImportCommand.class,
+        CleanupCommand.class,
         DemoCommand.class,
     };
 

@@ -356,4 +356,42 @@ public final class MigrationJournal {
         }
         return null;
     }
+
+    /** Prefix of the {@code mode} of a {@link #CLEANUP} row: {@code move:<id>} names the move whose old rows it removes. */
+    public static final String CLEANED_MOVE_PREFIX = "move:";
+
+    /**
+     * The cleanup that removed, or began removing, the old source rows of a move: the newest journal row of kind
+     * {@link #CLEANUP} whose mode is {@code move:<moveId>} and whose status is {@code done} or which has a
+     * {@code delete} step (an interrupted or failed cleanup has deleted rows too). A rollback of that move must
+     * refuse when this returns non-null: the rows it would move back over are gone (their archive is named in
+     * the cleanup's {@code archive} step).
+     *
+     * @param moveId the id of a journaled move
+     * @return the cleanup row, or null when the move's old rows are untouched
+     * @throws SQLException when the control database cannot be read
+     */
+    public Migration cleanedUp(long moveId) throws SQLException {
+        List<Migration> cleanups;
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
+                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE kind = ? AND mode = ? ORDER BY id DESC")) {
+                p.setString(1, CLEANUP);
+                p.setString(2, CLEANED_MOVE_PREFIX + moveId);
+                cleanups = read(p);
+            }
+        }
+        for (Migration m : cleanups) {
+            if ("done".equals(m.status())) {
+                return m;
+            }
+            for (Step s : steps(m.id())) {
+                if ("delete".equals(s.step())) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
 }

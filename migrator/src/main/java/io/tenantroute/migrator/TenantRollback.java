@@ -134,6 +134,12 @@ public final class TenantRollback {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: no completed move of the tenant"
                         + " in the journal");
             }
+            MigrationJournal.Migration cleaned = journal.cleanedUp(m.id());
+            if (cleaned != null) {
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: its old rows on "
+                        + m.source() + " were cleaned up (cleanup " + cleaned.id() + " of move " + m.id() + ", status " + cleaned.status()
+                        + "; the archive is named in its journal)");
+            }
             for (MigrationJournal.Migration h : history) {
                 if (h.id() > m.id() && "done".equals(h.status()) && MigrationJournal.CLEANUP.equals(h.kind())) {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: its old rows on "

@@ -101,12 +101,37 @@ public final class Checksums {
 
     /**
      * An order-independent table checksum: the sum of row hashes modulo 2^128 (a sum, not XOR, so duplicate rows
-     * count; rows can be taken out again with {@link #subtract}). Not thread-safe.
+     * count; rows can be taken out again with {@link #subtract}). Rows given as the JDBC values {@link #compute}
+     * reads ({@code ResultSet.getObject}, columns in table order) are encoded the same way, so the rows
+     * {@code compute} would read give the same {@link Result}: used where rows are streamed for another purpose
+     * (an archive) inside a transaction that {@code compute} must not commit. Not thread-safe.
      */
-    static final class Sum {
+    public static final class Sum {
         private long hi;
         private long lo;
         private long rows;
+        private MessageDigest md;
+
+        public Sum() {
+        }
+
+        /** Adds one row: its column values as {@code ResultSet.getObject} returned them. */
+        public void add(Object[] values) {
+            StringBuilder b = new StringBuilder();
+            for (Object v : values) {
+                String c = canonical(v);
+                b.append(c == null ? "N" : c.length() + ":" + c).append('|');
+            }
+            if (md == null) {
+                md = sha256();
+            }
+            add(rowHash(md, b.toString()));
+        }
+
+        /** @return rows added and their checksum (32 hex digits) */
+        public Result result() {
+            return new Result(rows, hex());
+        }
 
         void add(long[] h) {
             long l = lo + h[1];
