@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute migrate <tenant> --to <target> [--schema S] [--create] [--mode online|offline] [--dry-run]
- * [--parallel N] [--schema-from flyway:<location>] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
+ * [--parallel N] [--schema-from flyway:<location>] [--copy-reference] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Move a tenant to another target: online (copy, catch up, fence, verify, flip) or offline.")
@@ -69,6 +69,10 @@ public final class MigrateCommand implements Callable<Integer> {
                     + " flyway:classpath:db/migration, flyway:/path) instead of copying them from the source catalog; the move"
                     + " is refused (TR011) when a moved table or column does not match the source")
     String schemaFrom;
+
+    @Option(names = "--copy-reference", description = "also copy the reference tables (owned by no tenant) whole, when the"
+            + " destination lacks them or has them empty; compared with the source before cutover")
+    boolean copyReference;
 
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
@@ -128,7 +132,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 }
             }
             MoveRequest req = MoveRequest.of(tenant, to).withSchema(schema, create).withMode(m).withParallel(parallel)
-                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs).withSchemaFrom(schemaFrom);
+                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs).withSchemaFrom(schemaFrom).withCopyReference(copyReference);
             MovePlan plan = mover.plan(req);
             if (common.json) {
                 common.json(Map.of("event", "plan", "plan", plan));

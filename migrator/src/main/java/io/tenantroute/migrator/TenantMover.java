@@ -15,6 +15,7 @@ import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
+import io.tenantroute.migrator.internal.ReferenceTables;
 import io.tenantroute.migrator.internal.Replayer;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
@@ -109,6 +110,10 @@ public final class TenantMover {
         Map<String, Catalog.Table> tables = Map.of();
         List<TableJob> jobs = List.of();
         MovePlan plan;
+        /** {@code --copy-reference}: reference tables to copy whole (absent or empty on the destination at plan time). */
+        List<Catalog.Table> references = List.of();
+        /** Reference tables the destination keeps as they are (they already had rows). */
+        List<String> referencesKept = List.of();
         /** When continuing an interrupted move: its id; its tables already copied; the tables it created. */
         Long resumeOf;
         Set<String> alreadyCopied = Set.of();
@@ -233,6 +238,9 @@ public final class TenantMover {
                 }
                 checks.add(new PreCheck("target empty for tenant", busy.isEmpty(),
                         busy.isEmpty() ? "" : "tenant rows already in " + String.join(", ", busy) + " (an earlier move? clean up or --abort)"));
+                if (req.copyReference()) {
+                    checks.add(referencePlan(x, d));
+                }
             }
         } catch (SQLException ex) {
             checks.add(new PreCheck("target reachable", false, x.dst.name() + ": " + oneLine(ex)));
@@ -362,6 +370,13 @@ public final class TenantMover {
                     }
                 }
             }
+            for (Catalog.Table t : x.references) {
+                if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, t.name())) {
+                    TargetSchema.createTable(x.de, dst, x.dstSchema, ReferenceTables.job(t));
+                    created.add(t.name());
+                    journal.tableStep(id, "create", t.name(), 0, null);
+                }
+            }
             Map<String, TableJob> jobMap = x.jobMap();
             Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
             // 2. capture (online) or suspend + fence (offline), before any row is read
@@ -390,6 +405,7 @@ public final class TenantMover {
             if (bulk) {
                 copyAll(x, id, l, copied);
             }
+            Map<String, Checksums.Result> referenceSums = copyReferences(x, id, l, src, dst);
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
                 step = "catchup";
@@ -415,6 +431,7 @@ public final class TenantMover {
                         bumpIdentities(x, id, src, dst, j);
                     }
                 }
+                checkReferences(x, src, referenceSums);
                 verifier.baseline(src, dst);
                 l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
@@ -444,7 +461,9 @@ public final class TenantMover {
             // 7. constraints, counters, verify
             step = "constraints";
             enter(x, id, l, step, "");
-            Set<String> moved = jobMap.keySet();
+            Set<String> moved = new java.util.HashSet<>(jobMap.keySet());
+            x.references.forEach(t -> moved.add(t.name())); // FKs from owned tables to copied reference tables come along
+            moved.addAll(x.referencesKept);
             for (TableJob j : x.jobs) {
                 // online: no scan inside the freeze (see TargetSchema.addForeignKeys); offline: validated now
                 List<String> added = TargetSchema.addForeignKeys(x.de, dst, x.dstSchema, j, moved, verifier == null);
@@ -454,6 +473,9 @@ public final class TenantMover {
                 if (verifier == null || x.reverse != null) {
                     bumpIdentities(x, id, src, dst, j); // above the copied maximum: after the last write
                 }
+            }
+            if (verifier == null) {
+                checkReferences(x, src, referenceSums);
             }
             step = "verify";
             enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
@@ -546,6 +568,67 @@ public final class TenantMover {
             n += replayer.round(src, dst, true);
         }
         return n;
+    }
+
+    /** {@code --copy-reference} in the plan: which reference tables are copied whole and which the destination keeps. */
+    private PreCheck referencePlan(Ctx x, Connection d) throws SQLException {
+        Set<String> owned = x.jobMap().keySet();
+        List<Catalog.Table> copy = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<String> keptDetail = new ArrayList<>();
+        for (Catalog.Table t : x.tables.values()) {
+            if (owned.contains(t.name())) {
+                continue;
+            }
+            long rows = ReferenceTables.rows(x.de, d, x.dstSchema, t.name());
+            if (rows > 0 && !x.createdEarlier.contains(t.name())) {
+                kept.add(t.name());
+                keptDetail.add(t.name() + " (" + rows + " rows there, kept)");
+            } else {
+                copy.add(t);
+            }
+        }
+        x.references = copy;
+        x.referencesKept = kept;
+        List<String> names = copy.stream().map(Catalog.Table::name).toList();
+        return new PreCheck("reference tables (--copy-reference)", true, (names.isEmpty() ? "none to copy" : "copied whole: "
+                + String.join(", ", names)) + (kept.isEmpty() ? "" : "; " + String.join(", ", keptDetail)));
+    }
+
+    /**
+     * Copies the reference tables whole (after the tenant's tables, before catch-up) and checksums the copies.
+     *
+     * @return table → checksum of what was copied, for {@link #checkReferences}
+     */
+    private Map<String, Checksums.Result> copyReferences(Ctx x, long id, MoveListener l, Connection src, Connection dst) throws SQLException {
+        Map<String, Checksums.Result> sums = new LinkedHashMap<>();
+        for (Catalog.Table t : x.references) {
+            if (x.resumeOf != null) {
+                TargetSchema.truncate(x.de, dst, x.dstSchema, t.name());
+            }
+            long n = ReferenceTables.copy(x.se, src, x.srcSchema, dst, x.dstSchema, t);
+            journal.tableStep(id, "copy-reference", t.name(), n, null);
+            l.step("copy", "reference table " + t.name() + ": " + n + " row(s) copied whole");
+            sums.put(t.name(), ReferenceTables.checksum(x.de, dst, x.dstSchema, t));
+        }
+        return sums;
+    }
+
+    /**
+     * Before the freeze: reference tables are not captured, so each copied one must still equal the source's.
+     *
+     * @throws SQLException {@code TR011} naming the table when it changed during the move
+     */
+    private void checkReferences(Ctx x, Connection src, Map<String, Checksums.Result> sums) throws SQLException {
+        for (Catalog.Table t : x.references) {
+            Checksums.Result now = ReferenceTables.checksum(x.se, src, x.srcSchema, t);
+            Checksums.Result copy = sums.get(t.name());
+            if (copy != null && !now.equals(copy)) {
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception("reference table " + t.name() + " changed on " + x.src.name()
+                        + " during the move of tenant '" + x.req.tenant() + "' (" + copy.rows() + " rows copied, " + now.rows()
+                        + " now; reference tables are copied once, not captured): run the move again");
+            }
+        }
     }
 
     /**
