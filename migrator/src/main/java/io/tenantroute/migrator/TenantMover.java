@@ -121,6 +121,19 @@ public final class TenantMover {
         /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
         boolean frozen;
         final List<String> deferredSteps = new ArrayList<>();
+        /** Where the write pause went: each step inside the freeze with its milliseconds. */
+        final StringBuilder pauseParts = new StringBuilder();
+        String pauseStep;
+        long pauseMark;
+
+        void pauseStep(String next) {
+            long now = System.nanoTime();
+            if (pauseStep != null) {
+                pauseParts.append(pauseParts.length() > 0 ? ", " : "").append(pauseStep).append(' ').append((now - pauseMark) / 1_000_000L);
+            }
+            pauseStep = next;
+            pauseMark = now;
+        }
 
         void flushDeferredSteps(long id) throws SQLException {
             frozen = false;
@@ -451,6 +464,8 @@ public final class TenantMover {
                 frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.FROZEN);
                 pauseStart = System.nanoTime();
                 x.frozen = true;
+                x.pauseStep = "freeze";
+                x.pauseMark = pauseStart;
                 step = "fence";
                 enter(x, id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
                 cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
@@ -500,6 +515,7 @@ public final class TenantMover {
             long v = store.compareAndSetRoute(tenant, frozenVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
             long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
+            x.pauseStep(null);
             x.flushDeferredSteps(id);
             journalVerification(id, report);
             MoveMetrics.writePause(x.dst.name(), pauseMs);
@@ -512,7 +528,8 @@ public final class TenantMover {
                 LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));
             }
             journal.finish(id, "done", null);
-            l.step("done", "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms");
+            l.step("done", "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
+                    + (x.pauseParts.length() > 0 ? " (" + x.pauseParts + " ms)" : ""));
             LOG.info("tenant '{}' moved from {} to {}: {} rows copied, {} changes replayed, write pause {} ms", tenant, x.src.name(),
                     x.dst.name(), copied.get(), replayed, pauseMs);
             return new MoveResult(id, x.plan, report, copied.get(), replayed, pauseMs, v);
@@ -665,6 +682,7 @@ public final class TenantMover {
      */
     private void enter(Ctx x, long id, MoveListener l, String step, String detail) throws SQLException {
         if (x.frozen) {
+            x.pauseStep(step);
             x.deferredSteps.add(step);
         } else {
             journal.step(id, step);
