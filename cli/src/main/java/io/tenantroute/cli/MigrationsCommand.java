@@ -35,10 +35,11 @@ public final class MigrationsCommand implements Callable<Integer> {
                 if (common.json) {
                     common.json(ms);
                 } else {
-                    System.out.printf("%-6s %-20s %-12s %-12s %-8s %-8s %-12s %s%n", "id", "tenant", "from", "to", "mode", "status", "step", "started");
+                    System.out.printf("%-6s %-9s %-20s %-12s %-12s %-10s %-8s %-12s %s%n", "id", "kind", "tenant", "from", "to", "mode", "status",
+                            "step", "started");
                     for (MigrationJournal.Migration m : ms) {
-                        System.out.printf("%-6d %-20s %-12s %-12s %-8s %-8s %-12s %s%n", m.id(), m.tenant(), m.source(), m.target(), m.mode(),
-                                m.status(), m.step(), m.startedAt());
+                        System.out.printf("%-6d %-9s %-20s %-12s %-12s %-10s %-8s %-12s %s%n", m.id(), m.kind(), m.tenant(), m.source(), m.target(),
+                                m.mode(), m.status(), m.step(), m.startedAt());
                     }
                 }
                 return 0;
@@ -71,7 +72,7 @@ public final class MigrationsCommand implements Callable<Integer> {
                 if (common.json) {
                     common.json(Map.of("migration", m, "steps", steps));
                 } else {
-                    System.out.printf("migration %d: tenant '%s' %s/%s → %s/%s, %s, %s (step %s), operator %s, %s … %s%n", m.id(), m.tenant(),
+                    System.out.printf("%s %d: tenant '%s' %s/%s → %s/%s, %s, %s (step %s), operator %s, %s … %s%n", m.kind(), m.id(), m.tenant(),
                             m.source(), m.sourceSchema(), m.target(), m.targetSchema(), m.mode(), m.status(), m.step(), m.operator(),
                             m.startedAt(), m.endedAt() == null ? "" : m.endedAt());
                     if (m.error() != null) {

@@ -60,9 +60,13 @@ class MigrateCommandTest {
             Result list = run(new MigrationsCommand(), concat(new String[] {"list", "--json"}, control));
             assertEquals(0, list.code, list.err);
             assertTrue(list.out.contains("\"status\":\"done\""), list.out);
+            assertTrue(list.out.contains("\"kind\":\"move\""), list.out);
+            Result table = run(new MigrationsCommand(), concat(new String[] {"list"}, control));
+            assertTrue(table.out.contains("kind") && table.out.contains("move"), table.out);
             Result show = run(new MigrationsCommand(), concat(new String[] {"show", "1"}, control));
             assertEquals(0, show.code, show.err);
             assertTrue(show.out.contains("verify") && show.out.contains("invoice_lines"), show.out);
+            assertTrue(show.out.startsWith("move 1: tenant 'acme'"), show.out);
         }
     }
 
