@@ -4,6 +4,15 @@ import io.tenantroute.migrator.MoveListener;
 import io.tenantroute.migrator.MoveMode;
 import io.tenantroute.migrator.MoveRequest;
 import io.tenantroute.migrator.MoveResult;
+import io.tenantroute.config.PasswordRef;
+import io.tenantroute.config.Target;
+import io.tenantroute.migrator.TargetConnector;
+import io.tenantroute.migrator.internal.Catalog;
+import io.tenantroute.migrator.internal.Copier;
+import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.migrator.internal.Ownership;
+import io.tenantroute.migrator.internal.Planner;
+import io.tenantroute.migrator.internal.TableJob;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,8 +47,14 @@ import org.postgresql.copy.CopyOut;
  * rows / (tableDone − tableStarted) of {@code invoices} as reported to the {@link MoveListener}; the whole move's
  * wall time (plan, schema, capture, copy, catch-up, cutover, verify) is reported next to it.
  *
+ * <p>Paired rounds ({@code --rounds N}, default 3) follow the move: in each, the limit and TenantRoute's table copier
+ * ({@link Copier#copy}, what the copy step runs per table) copy tenant {@code big} into the emptied limit table back
+ * to back (alternating which goes first), and the ratio is taken within the round — on a machine shared with other
+ * work, single runs minutes apart differ by more than the effect being measured.
+ *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.tenantroute.bench.MoveCopyRateBench [pg|mariadb|both]
- * [--rows N] [--others N] [--offline]}. Creates and drops its databases ({@code trb_*}). Prints plain lines.
+ * [--rows N] [--others N] [--offline] [--rounds N]} ({@code --help}). Creates and drops its databases ({@code trb_*}).
+ * Prints plain lines.
  */
 public final class MoveCopyRateBench {
     private MoveCopyRateBench() {
@@ -50,25 +65,46 @@ public final class MoveCopyRateBench {
         long rows = 1_000_000;
         long others = 50_000;
         boolean offline = false;
+        int rounds = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
                 case "--others" -> others = Long.parseLong(args[++i].replace("_", ""));
                 case "--offline" -> offline = true;
-                default -> which = args[i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println(HELP);
+                    return;
+                }
+                case "pg", "postgres", "postgresql", "mariadb", "mysql", "both" -> which = args[i];
+                default -> {
+                    System.err.println("unknown argument " + args[i] + "\n" + HELP);
+                    System.exit(2);
+                }
             }
         }
         List<BenchDb.Kind> kinds = which.equals("both") ? List.of(BenchDb.Kind.PG, BenchDb.Kind.MARIADB) : List.of(BenchDb.Kind.parse(which));
         for (BenchDb.Kind k : kinds) {
-            run(k, rows, others, offline);
+            run(k, rows, others, offline, rounds);
         }
     }
+
+    private static final String HELP = """
+            MoveCopyRateBench [pg|mariadb|both] [--rows N] [--others N] [--offline] [--rounds N]
+              pg|mariadb|both  engine(s) (default both); servers from TENANTROUTE_BENCH_PG_URL / TENANTROUTE_BENCH_MYSQL_URL
+              --rows N         rows of the moved tenant 'big' (default 1000000)
+              --others N       rows of each of the 4 other tenants (default 50000)
+              --offline        offline move instead of online
+              --rounds N       paired rounds after the move (default 3): the physical limit and TenantRoute's table
+                               copier (Copier.copy, the move's copy step) back to back on the same data, so both
+                               see the same machine load; the ratio is taken per round
+            Needs psql (PostgreSQL) or mysqldump and mysql (MariaDB) on the PATH. Creates and drops trb_* databases.""";
 
     private static void log(String fmt, Object... a) {
         System.out.println(String.format(Locale.ROOT, "%tT ", System.currentTimeMillis()) + String.format(Locale.ROOT, fmt, a));
     }
 
-    private static void run(BenchDb.Kind kind, long rows, long others, boolean offline) throws Exception {
+    private static void run(BenchDb.Kind kind, long rows, long others, boolean offline, int rounds) throws Exception {
         try (BenchDb db = new BenchDb(kind)) {
             log("[%s] setup: tenant big %,d rows + 4 tenants x %,d rows; load %s", kind, rows, others, BenchDb.loadAverage());
             String src = db.create("src");
@@ -139,6 +175,30 @@ public final class MoveCopyRateBench {
 
             limitRound(db, src, lim, rows, limits, limitLines, "after");
 
+            // Paired rounds: limit and TenantRoute's copier back to back, alternating which goes first.
+            List<String> roundLines = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                List<Double> rl = new ArrayList<>();
+                List<String> ll = new ArrayList<>();
+                double tr;
+                if (r % 2 == 1) {
+                    limitRound(db, src, lim, rows, rl, ll, "round " + r);
+                    roundLines.addAll(ll);
+                    tr = copierRound(db, src, lim, rows, roundLines, r);
+                } else {
+                    tr = copierRound(db, src, lim, rows, roundLines, r);
+                    limitRound(db, src, lim, rows, rl, ll, "round " + r);
+                    roundLines.addAll(ll);
+                }
+                // the tool pipe is the limit the goal names (psql | psql, mysqldump | mysql): the last line of limitRound
+                double tool = rl.get(rl.size() - 1);
+                ratios.add(tr / tool);
+                roundLines.add(String.format(Locale.ROOT, "round %d: copier / %s = %.1f %%%s", r,
+                        kind == BenchDb.Kind.PG ? "psql|psql" : "mysqldump|mysql", 100 * tr / tool,
+                        rl.size() > 1 ? String.format(Locale.ROOT, "; copier / in-process pipe = %.1f %%", 100 * tr / rl.get(0)) : ""));
+            }
+
             double best = limits.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
             double mean = limits.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             System.out.println();
@@ -148,6 +208,14 @@ public final class MoveCopyRateBench {
             System.out.printf(Locale.ROOT, "ratio (copy step / best limit) = %.1f %%; (copy step / mean limit) = %.1f %%;"
                     + " (whole move / best limit) = %.1f %%; goal >= %d %%%n%n",
                     100 * trRate / best, 100 * trRate / mean, 100 * (rows / moveSec) / best, kind == BenchDb.Kind.PG ? 90 : 80);
+            if (!ratios.isEmpty()) {
+                roundLines.forEach(System.out::println);
+                List<Double> sorted = new ArrayList<>(ratios);
+                sorted.sort(Double::compare);
+                System.out.printf(Locale.ROOT, "paired rounds: copier / %s = %.1f–%.1f %% (median %.1f %%, %d rounds); goal >= %d %%%n%n",
+                        kind == BenchDb.Kind.PG ? "psql|psql" : "mysqldump|mysql", 100 * sorted.get(0), 100 * sorted.get(sorted.size() - 1),
+                        100 * sorted.get(sorted.size() / 2), sorted.size(), kind == BenchDb.Kind.PG ? 90 : 80);
+            }
         }
     }
 
@@ -193,6 +261,44 @@ public final class MoveCopyRateBench {
                     when, n, s, n / s, load));
             log("[%s] limit %s", db.kind, lines.get(lines.size() - 1));
         }
+    }
+
+    /**
+     * TenantRoute's table copier on its own ({@link Copier#copy}, what the move's copy step runs per table), tenant
+     * {@code big} from the source into the empty limit table; connections from {@link TargetConnector#direct()} as
+     * in a move.
+     *
+     * @return rows/s
+     */
+    private static double copierRound(BenchDb db, String src, String lim, long rows, List<String> lines, int round) throws Exception {
+        truncate(db, lim);
+        Engine e = db.kind == BenchDb.Kind.PG ? Engine.POSTGRESQL : Engine.MYSQL;
+        String srcSchema = e == Engine.POSTGRESQL ? "public" : src;
+        String limSchema = e == Engine.POSTGRESQL ? "public" : lim;
+        TableJob job;
+        try (Connection c = db.connect(src)) {
+            Map<String, Catalog.Table> tables = Catalog.read(c, e, srcSchema);
+            Ownership own = Planner.owned(tables, "tenant_id", Map.of()).stream().filter(o -> o.table().equals("invoices")).findFirst()
+                    .orElseThrow();
+            job = new TableJob(tables.get("invoices"), own);
+        }
+        String load = BenchDb.loadAverage();
+        TargetConnector tc = TargetConnector.direct();
+        long n;
+        long t0;
+        double s;
+        try (Connection sc = tc.open(new Target("src", db.url(src), null, PasswordRef.NONE, 0));
+             Connection lc = tc.open(new Target("lim", db.url(lim), null, PasswordRef.NONE, 0))) {
+            t0 = System.nanoTime();
+            n = Copier.copy(e, sc, srcSchema, lc, limSchema, job, "big", x -> { });
+            s = (System.nanoTime() - t0) / 1e9;
+        }
+        check(db, lim, rows, n);
+        check(db, lim, rows, db.count(lim, "SELECT COUNT(*) FROM invoices"));
+        lines.add(String.format(Locale.ROOT, "round %d: TenantRoute copier (Copier.copy): %,d rows in %.2f s = %,.0f rows/s; load %s",
+                round, n, s, n / s, load));
+        log("[%s] %s", db.kind, lines.get(lines.size() - 1));
+        return n / s;
     }
 
     private static void check(BenchDb db, String lim, long expected, long n) throws SQLException {

@@ -57,6 +57,11 @@ public record TableJob(Catalog.Table def, Ownership own) {
             return r.getString(i);
         }
         String t = def.columns().get(i - 1).type().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("year")) {
+            // getString of YEAR is a date (yearIsDateType): 0000 would come back as 2000-01-01; the raw text is exact
+            byte[] b = r.getBytes(i);
+            return b == null ? null : new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        }
         if (t.contains("blob") || t.contains("binary") || t.startsWith("bit") || t.contains("geometry") || t.contains("point")) {
             return r.getObject(i);
         }
