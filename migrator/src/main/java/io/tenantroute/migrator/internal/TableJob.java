@@ -28,7 +28,14 @@ public record TableJob(Catalog.Table def, Ownership own) {
     public String selectList(Engine e, boolean asText) {
         StringBuilder b = new StringBuilder();
         for (Catalog.Column c : def.columns()) {
-            b.append(b.length() > 0 ? ", " : "").append("t0.").append(e.q(c.name())).append(asText ? "::text" : "");
+            b.append(b.length() > 0 ? ", " : "");
+            if (e == Engine.MYSQL && c.type().toLowerCase(java.util.Locale.ROOT).startsWith("float")) {
+                // the text protocol sends FLOAT with 6 significant digits; as DOUBLE it is exact, and stored back into
+                // FLOAT it rounds to the same value (MySQL Reference Manual, "Floating-Point Types")
+                b.append("(t0.").append(e.q(c.name())).append(" + 0e0)");
+            } else {
+                b.append("t0.").append(e.q(c.name())).append(asText ? "::text" : "");
+            }
         }
         return b.toString();
     }
