@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * counter on the target; extra rows; and rows acknowledged on {@code dedicated} that also reached the source.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.tenantroute.bench.CutoverPauseBench [pg|mariadb]
- * [--rows N] [--writers 16] [--warmup S] [--after S] [--refresh-ms N]}. Creates and drops its databases.
+ * [--rows N] [--writers 16] [--warmup S] [--after S] [--refresh-ms N] [--rate W]}; {@code --rate}: writes per second per
+ * writer (default: as fast as each can — the saturating worst case). Creates and drops its databases.
  */
 public final class CutoverPauseBench {
     private CutoverPauseBench() {
@@ -79,6 +80,7 @@ public final class CutoverPauseBench {
         int warmup = 5;
         int after = 3;
         String refresh = null;
+        double rate = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
@@ -86,16 +88,19 @@ public final class CutoverPauseBench {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--after" -> after = Integer.parseInt(args[++i]);
                 case "--refresh-ms" -> refresh = args[++i];
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
                 default -> kind = BenchDb.Kind.parse(args[i]);
             }
         }
         try (BenchDb db = new BenchDb(kind)) {
-            run(db, rows, writers, warmup, after, refresh);
+            run(db, rows, writers, warmup, after, refresh, rate);
         }
     }
 
-    private static void run(BenchDb db, long rows, int writers, int warmup, int after, String refresh) throws Exception {
-        log("[%s] setup: tenant big %,d rows, %d writers; load %s", db.kind, rows, writers, BenchDb.loadAverage());
+    private static void run(BenchDb db, long rows, int writers, int warmup, int after, String refresh, double rate) throws Exception {
+        log("[%s] setup: tenant big %,d rows, %d writers, %s; load %s", db.kind, rows, writers,
+                rate > 0 ? rate + " writes/s each" : "each as fast as it can", BenchDb.loadAverage());
+        WRITE_INTERVAL_NANOS = rate > 0 ? (long) (1e9 / rate) : 0;
         String src = db.create("src");
         String dst = db.create("dst");
         db.createInvoices(src);
@@ -176,10 +181,21 @@ public final class CutoverPauseBench {
         }
     }
 
+    /** {@code --rate}: each writer's pace (0: as fast as it can, the saturating worst case). */
+    private static long WRITE_INTERVAL_NANOS;
+
     private static void write(HikariDataSource app, Rec r, long counterId, AtomicBoolean stop, AtomicReference<Throwable> failure) {
         boolean insert = true;
+        long due = System.nanoTime();
         try {
             while (!stop.get()) {
+                if (WRITE_INTERVAL_NANOS > 0) {
+                    due += WRITE_INTERVAL_NANOS;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                    }
+                }
                 long id = r.nextId;
                 long s = System.nanoTime();
                 for (int attempt = 0; ; attempt++) {

@@ -447,12 +447,21 @@ public final class TenantMover {
                 checkReferences(x, src, referenceSums);
                 verifier.baseline(src, dst);
                 l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
+                long best = Long.MAX_VALUE;
+                int worse = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
                     replayed += replayer.round(src, dst, false);
                     long pending = replayer.pending(src);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
                     l.step("preverify", "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
                     if (pending <= req.lagRows()) {
+                        break;
+                    }
+                    // writers as fast as the replay: the backlog no longer shrinks, so cut over near its low point
+                    // rather than after it has grown again (the final replay, inside the freeze, is this backlog)
+                    worse = pending < best ? 0 : worse + 1;
+                    best = Math.min(best, pending);
+                    if (worse >= 3) {
                         break;
                     }
                 }

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class Replayer {
     private static final int BATCH = 2000;
+    /** Bind parameters per upsert statement (PostgreSQL's protocol allows 65,535). */
+    private static final int MAX_PARAMS = 30_000;
 
     private final Engine e;
     private final SourceCapture capture;
@@ -163,7 +165,8 @@ public final class Replayer {
      */
     private List<Object[]> fetch(Connection src, TableJob job, List<List<String>> keys, Map<String, long[]> hashes) throws SQLException {
         List<String> cols = job.columns();
-        // typed columns (hashed as verification does), then on PostgreSQL the same as text (written), then the key
+        // typed columns (hashed as verification does), then on PostgreSQL the same as ::text (written: the server's own
+        // text output, whatever pgjdbc's transfer mode), then the key
         int n0 = cols.size();
         boolean pg = e == Engine.POSTGRESQL;
         String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.selectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
@@ -238,36 +241,47 @@ public final class Replayer {
         List<String> keyCols = job.def().keyColumns();
         List<String> cols = job.columns();
         String tbl = e.q(tgtSchema, job.name());
-        StringBuilder values = new StringBuilder();
+        StringBuilder one = new StringBuilder("(");
         StringBuilder set = new StringBuilder();
         for (String c : cols) {
-            values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c) + ")" : "?");
+            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c) + ")" : "?");
             if (!keyCols.contains(c)) {
                 set.append(set.length() > 0 ? ", " : "").append(e.q(c)).append(" = ")
                         .append(e == Engine.POSTGRESQL ? "EXCLUDED." + e.q(c) : "VALUES(" + e.q(c) + ")");
             }
         }
+        one.append(')');
         StringBuilder keyList = new StringBuilder();
         for (String k : keyCols) {
             keyList.append(keyList.length() > 0 ? ", " : "").append(e.q(k));
         }
-        String upsert;
-        if (e == Engine.POSTGRESQL) {
-            // OVERRIDING SYSTEM VALUE: a destination table may have GENERATED ALWAYS identity columns (a rollback's old tables)
-            upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") OVERRIDING SYSTEM VALUE VALUES (" + values + ") ON CONFLICT (" + keyList + ") DO "
-                    + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
-        } else {
-            upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
-                    + (set.length() == 0 ? e.q(keyCols.get(0)) + " = " + e.q(keyCols.get(0)) : set);
-        }
-        try (PreparedStatement p = tgt.prepareStatement(upsert)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    p.setObject(i + 1, row[i]);
-                }
-                p.addBatch();
+        // one multi-row statement per chunk, not one execution per row: the rows are distinct keys (read by key), so
+        // no statement touches a row twice; chunks stay far below the 65,535 bind parameters of the PostgreSQL protocol
+        int perStatement = Math.max(1, Math.min(rows.size(), MAX_PARAMS / cols.size()));
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                values.append(i > 0 ? ", " : "").append(one);
             }
-            p.executeBatch();
+            String upsert;
+            if (e == Engine.POSTGRESQL) {
+                // OVERRIDING SYSTEM VALUE: a destination table may have GENERATED ALWAYS identity columns (a rollback's old tables)
+                upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") OVERRIDING SYSTEM VALUE VALUES " + values + " ON CONFLICT ("
+                        + keyList + ") DO " + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
+            } else {
+                upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") VALUES " + values + " ON DUPLICATE KEY UPDATE "
+                        + (set.length() == 0 ? e.q(keyCols.get(0)) + " = " + e.q(keyCols.get(0)) : set);
+            }
+            try (PreparedStatement p = tgt.prepareStatement(upsert)) {
+                int n = 1;
+                for (Object[] row : chunk) {
+                    for (Object v : row) {
+                        p.setObject(n++, v);
+                    }
+                }
+                p.executeUpdate();
+            }
         }
     }
 }
