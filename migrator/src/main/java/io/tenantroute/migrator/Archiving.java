@@ -26,7 +26,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TimeZone;
 
-/** What export and cleanup share: resolving targets, finding the tenant's tables, writing an archive from one snapshot. */
+/**
+ * What the operations share (move, rollback, stats, export, cleanup): resolving targets, default schemas, finding
+ * and counting the tenant's tables, writing an archive from one snapshot.
+ */
 final class Archiving {
     private Archiving() {
     }

@@ -77,24 +77,11 @@ public final class TenantMover {
     }
 
     private Target resolve(String name) throws SQLException {
-        var t = store.target(name);
-        if (t.isPresent()) {
-            return t.get();
-        }
-        if (Target.SHARED.equals(name) && sharedTarget != null) {
-            return sharedTarget;
-        }
-        throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + name + "' is not defined in the tenant map");
+        return Archiving.resolve(store, sharedTarget, name);
     }
 
     private static String defaultSchema(Engine e, Connection c) throws SQLException {
-        if (e == Engine.MYSQL) {
-            return c.getCatalog();
-        }
-        try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_schema()")) {
-            r.next();
-            return r.getString(1);
-        }
+        return Archiving.defaultSchema(e, c);
     }
 
     /** Everything a move needs, resolved once. */
@@ -314,13 +301,7 @@ public final class TenantMover {
     }
 
     private static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + j.own().fromWhere(e, schema, j.own().tenantParam(e)))) {
-            p.setString(1, tenant);
-            try (ResultSet r = p.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+        return Archiving.count(e, c, schema, j, tenant);
     }
 
     static String oneLine(Throwable ex) {

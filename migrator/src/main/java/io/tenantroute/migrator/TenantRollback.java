@@ -95,14 +95,7 @@ public final class TenantRollback {
     }
 
     private Target resolve(String name) throws SQLException {
-        var t = store.target(name);
-        if (t.isPresent()) {
-            return t.get();
-        }
-        if (Target.SHARED.equals(name) && sharedTarget != null) {
-            return sharedTarget;
-        }
-        throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + name + "' is not defined in the tenant map");
+        return Archiving.resolve(store, sharedTarget, name);
     }
 
     /** One rollback: the move it reverses, the request, and the hooks the mover calls. */

@@ -462,14 +462,7 @@ public final class TenantStats {
     }
 
     private Target resolve(String name) throws SQLException {
-        var t = store.target(name);
-        if (t.isPresent()) {
-            return t.get();
-        }
-        if (Target.SHARED.equals(name) && sharedTarget != null) {
-            return sharedTarget;
-        }
-        throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + name + "' is not defined in the tenant map");
+        return Archiving.resolve(store, sharedTarget, name);
     }
 
     private static String defaultSchema(Engine e, Connection c) throws SQLException {
