@@ -397,7 +397,7 @@ public final class TenantMover {
                 }
             }
             if (bulk) {
-                copyAll(x, id, l, copied);
+                copyAll(x, id, l, copied, created);
             }
             Map<String, Checksums.Result> referenceSums = copyReferences(x, id, l, src, dst);
             // 4. catch up
@@ -707,7 +707,39 @@ public final class TenantMover {
         }
     }
 
-    private void copyAll(Ctx x, long id, MoveListener l, AtomicLong copied) throws SQLException {
+    /**
+     * Destination tables this move did not create (moving back into a shared database) keep their foreign keys, and
+     * the per-table copy snapshots disagree with each other until the catch-up (a child copied after a parent row it
+     * references was inserted). PostgreSQL: the copy sessions defer the checks as {@code pg_restore --disable-triggers}
+     * does, {@code SET session_replication_role = replica} (superuser, or {@code GRANT SET ON PARAMETER
+     * session_replication_role} on PostgreSQL 15+); the catch-up and final replay, with the checks on, bring the rows
+     * to a consistent state, and verification compares every row. MySQL: the load session already runs with
+     * {@code foreign_key_checks = 0}.
+     */
+    private static void deferForeignKeysForCopy(Ctx x, Connection d, List<String> created) throws SQLException {
+        if (x.de != Engine.POSTGRESQL) {
+            return;
+        }
+        Set<String> moved = x.jobMap().keySet();
+        boolean constrained = false;
+        for (TableJob j : x.jobs) {
+            if (!created.contains(j.name()) && j.def().foreignKeys().stream().anyMatch(fk -> moved.contains(fk.refTable()))) {
+                constrained = true;
+            }
+        }
+        if (!constrained) {
+            return;
+        }
+        try (var st = d.createStatement()) {
+            st.execute("SET session_replication_role = replica");
+        } catch (SQLException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("the tables of tenant '" + x.req.tenant() + "' on " + x.dst.name() + "/"
+                    + x.dstSchema + " already exist with foreign keys; copying into them needs the checks deferred"
+                    + " (SET session_replication_role: superuser, or GRANT SET ON PARAMETER session_replication_role): " + oneLine(ex), ex);
+        }
+    }
+
+    private void copyAll(Ctx x, long id, MoveListener l, AtomicLong copied, List<String> created) throws SQLException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(x.req.parallel(), Math.max(1, x.jobs.size())), r -> {
             Thread t = new Thread(r, "tenantroute-copy");
             t.setDaemon(true);
@@ -726,6 +758,7 @@ public final class TenantMover {
                 fs.add(pool.submit(() -> {
                     l.tableStarted(j.name(), expected.getOrDefault(j.name(), 0L));
                     try (Connection s = connector.open(x.src); Connection d = connector.open(x.dst)) {
+                        deferForeignKeysForCopy(x, d, created);
                         long n = Copier.copy(x.se, s, x.srcSchema, d, x.dstSchema, j, x.req.tenant(), rows -> l.tableProgress(j.name(), rows));
                         copied.addAndGet(n);
                         journal.tableStep(id, "copy", j.name(), n, null);
