@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * read-only snapshot, into a tenant archive (docs/archive.md). Exit 0 done, 1 error (one line), 2 usage.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a tenant's rows (every owned table, one consistent snapshot) to an archive directory.")
+        description = "Write a tenant's rows (every owned table, one consistent snapshot) to an archive: a directory, or one .zip file.")
 public final class ExportCommand implements Callable<Integer> {
     @Mixin
     MigratorSupport common;
@@ -25,7 +25,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<tenant>", description = "the tenant id")
     String tenant;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "<dir>", description = "archive directory to create (absent or empty)")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "<dir|file.zip>",
+            description = "archive to create: a directory (absent or empty), or a single file when the name ends in .zip (absent)")
     Path output;
 
     @Option(names = "--tenant-column", defaultValue = "tenant_id", description = "tenant column (default ${DEFAULT-VALUE})")

@@ -23,7 +23,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     MigratorSupport common;
 
-    @Parameters(index = "0", paramLabel = "<dir>", description = "the archive directory (from export or cleanup)")
+    @Parameters(index = "0", paramLabel = "<dir|file.zip>", description = "the archive (from export or cleanup): its directory, or a .zip of it")
     Path archive;
 
     @Option(names = "--to", required = true, paramLabel = "<target>", description = "destination target name")

@@ -173,4 +173,55 @@ final class Archiving {
         }
         return m;
     }
+
+    /** @return whether an archive path names a single zip file rather than a directory */
+    static boolean isZip(Path p) {
+        return p.getFileName() != null && p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
+    }
+
+    /**
+     * Zips a complete archive directory into one file (entries stored: the table files are gzip already), written
+     * to a temporary name and moved into place, then removes the directory.
+     */
+    static void zip(Path dir, Path file, String tenant) throws SQLException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (java.util.stream.Stream<Path> files = Files.list(dir);
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(tmp))) {
+            for (Path f : files.sorted().toList()) {
+                java.util.zip.ZipEntry en = new java.util.zip.ZipEntry(f.getFileName().toString());
+                out.putNextEntry(en);
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        } catch (java.io.IOException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("archive of tenant '" + tenant + "': could not write " + file + ": "
+                    + ex.getMessage(), ex);
+        }
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("archive of tenant '" + tenant + "': could not move " + tmp + " to " + file, ex);
+        }
+        removeIncomplete(dir);
+    }
+
+    /** Unzips an archive file into a new temporary directory (entries that would land outside it are refused). */
+    static Path unzip(Path file) throws SQLException {
+        try {
+            Path dir = Files.createTempDirectory("tenantroute-import");
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(file))) {
+                java.util.zip.ZipEntry en;
+                while ((en = in.getNextEntry()) != null) {
+                    Path to = dir.resolve(en.getName()).normalize();
+                    if (!to.startsWith(dir) || en.isDirectory()) {
+                        throw new java.io.IOException("unexpected entry " + en.getName());
+                    }
+                    Files.copy(in, to);
+                }
+            }
+            return dir;
+        } catch (java.io.IOException ex) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("import refused: " + file + " is not a readable archive: " + ex.getMessage(), ex);
+        }
+    }
 }

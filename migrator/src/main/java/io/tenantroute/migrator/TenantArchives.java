@@ -114,7 +114,8 @@ public final class TenantArchives {
      * Exports the tenant's rows where its route points now.
      *
      * @param tenant the tenant id
-     * @param dir the archive directory to create (absent or empty)
+     * @param dir the archive to create: a directory (absent or empty), or a single file when the name ends in
+     *     {@code .zip} (absent; the same files, zipped once complete)
      * @param tenantColumn the tenant column ({@code tenant_id})
      * @param operator who runs it, for the journal
      * @param l progress (tables started, rows written, done)
@@ -122,6 +123,20 @@ public final class TenantArchives {
      *     operation holds the tenant's lock, the directory is not empty, or writing fails (the incomplete files are removed)
      */
     public ExportResult export(String tenant, Path dir, String tenantColumn, String operator, MoveListener l) throws SQLException {
+        if (!Archiving.isZip(dir)) {
+            return exportTo(tenant, dir, tenantColumn, operator, l);
+        }
+        TenantIds.requireValid(tenant);
+        if (java.nio.file.Files.exists(dir)) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("export of tenant '" + tenant + "' refused: " + dir + " exists");
+        }
+        Path parts = dir.resolveSibling(dir.getFileName() + ".parts");
+        ExportResult r = exportTo(tenant, parts, tenantColumn, operator, l);
+        Archiving.zip(parts, dir, tenant);
+        return new ExportResult(r.migrationId(), dir, r.manifest());
+    }
+
+    private ExportResult exportTo(String tenant, Path dir, String tenantColumn, String operator, MoveListener l) throws SQLException {
         TenantIds.requireValid(tenant);
         Route route = store.route(tenant).orElse(Route.implicitShared(tenant));
         Target src = Archiving.resolve(store, sharedTarget, route.target());
@@ -160,6 +175,18 @@ public final class TenantArchives {
      *     rolled back and the tables it created are dropped); {@code TR005} unknown target
      */
     public ImportResult importArchive(ImportRequest req, MoveListener l) throws SQLException {
+        if (!java.nio.file.Files.isRegularFile(req.archive())) {
+            return importFrom(req, l);
+        }
+        Path dir = Archiving.unzip(req.archive());
+        try {
+            return importFrom(new ImportRequest(dir, req.target(), req.schema(), req.createSchema(), req.route(), req.operator()), l);
+        } finally {
+            Archiving.removeIncomplete(dir);
+        }
+    }
+
+    private ImportResult importFrom(ImportRequest req, MoveListener l) throws SQLException {
         ArchiveManifest m;
         try {
             m = ArchiveManifest.read(req.archive());

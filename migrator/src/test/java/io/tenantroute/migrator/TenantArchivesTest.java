@@ -36,6 +36,26 @@ class TenantArchivesTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void exportToASingleZipFile_importsBackToTheSameChecksums(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, false); TestDatabase restore = TestDatabases.server(engine).createDatabase("arc_zip")) {
+            f.seed("acme", 1000, 12);
+            f.store.putTarget(new Target("restore", restore.url(), null, PasswordRef.NONE, 0));
+            Path file = tmp.resolve("acme.zip");
+            TenantArchives.ExportResult ex = archives(f).export("acme", file, "tenant_id", "test", MoveListener.NONE);
+            assertTrue(java.nio.file.Files.isRegularFile(file), "one file");
+            assertFalse(java.nio.file.Files.exists(tmp.resolve("acme.zip.parts")), "no directory left behind");
+            assertEquals(12, ex.manifest().table("invoices").rows());
+            SQLException exists = assertThrows(SQLException.class, () -> archives(f).export("acme", file, "tenant_id", "test", MoveListener.NONE));
+            assertTrue(exists.getMessage().contains("exists"), exists.getMessage());
+            TenantArchives.ImportResult in = archives(f).importArchive(new TenantArchives.ImportRequest(file, "restore", null, false, false, "test"),
+                    MoveListener.NONE);
+            assertTrue(in.verification().matches(), in.verification().toString());
+            assertTrue(f.mover().verify("acme", "restore", null, "tenant_id").matches());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void exportThenImport_sameEngine_verifiesAgainstManifest_andRefusesASecondImport(Engine engine) throws Exception {
         try (Fixture f = new Fixture(engine, false); TestDatabase restore = TestDatabases.server(engine).createDatabase("arc_restore")) {
             f.seed(TenantMoverTest.QUOTED, 1000, 25);
