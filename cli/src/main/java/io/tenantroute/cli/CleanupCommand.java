@@ -34,8 +34,9 @@ public final class CleanupCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<tenant>", description = "the tenant id")
     String tenant;
 
-    @Option(names = "--archive", paramLabel = "<dir>",
-            description = "archive directory (default tenantroute-archive-<tenant>-move<id>; a resumed cleanup keeps its own)")
+    @Option(names = "--archive", paramLabel = "<dir|file.zip>",
+            description = "archive: a directory, or one file when the name ends in .zip (default directory"
+                    + " tenantroute-archive-<tenant>-move<id>; a resumed cleanup keeps its own)")
     Path archive;
 
     @Option(names = "--older-than", paramLabel = "<duration>", description = "refuse unless the move finished at least this long ago (7d, 12h, 30m)")

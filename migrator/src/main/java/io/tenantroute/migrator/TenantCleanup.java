@@ -167,10 +167,25 @@ public final class TenantCleanup {
         checkMove(tenant, who, move, resumeId == null ? req.olderThan() : null);
         Target src = Archiving.resolve(store, sharedTarget, move.source());
         String schema = move.sourceSchema();
-        Path dir = archivePath(req, tenant, move);
+        Path requested = archivePath(req, tenant, move);
+        boolean zip = Archiving.isZip(requested);
+        // a .zip archive is written as a directory next to it and zipped once complete
+        Path dir = zip ? requested.resolveSibling(requested.getFileName() + ".parts") : requested;
         boolean deletionStarted = journal.cleanedUp(move.id()) != null;
         ArchiveManifest existing = null;
-        if (ArchiveManifest.exists(dir)) {
+        if (zip && Files.isRegularFile(requested)) {
+            Path unpacked = Archiving.unzip(requested);
+            try {
+                existing = ArchiveManifest.read(unpacked);
+            } catch (IOException ex) {
+                throw refused(who, ex.getMessage());
+            } finally {
+                Archiving.removeIncomplete(unpacked);
+            }
+            if (!tenant.equals(existing.tenant()) || !"cleanup".equals(existing.kind()) || !Long.valueOf(move.id()).equals(existing.cleanedMigrationId())) {
+                throw refused(who, requested + " holds another archive (" + existing.kind() + " of tenant '" + existing.tenant() + "'); give another --archive");
+            }
+        } else if (ArchiveManifest.exists(dir)) {
             try {
                 existing = ArchiveManifest.read(dir);
             } catch (IOException ex) {
@@ -197,8 +212,8 @@ public final class TenantCleanup {
             try {
                 // 1. archive (or keep the complete one an interrupted run wrote)
                 journal.step(id, step);
-                String shown = dir.toAbsolutePath().toString();
-                journal.tableStep(id, "archive-file", shown.length() <= 128 ? shown : dir.getFileName().toString(), -1, null);
+                String shown = requested.toAbsolutePath().toString();
+                journal.tableStep(id, "archive-file", shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
                 ArchiveManifest m;
                 boolean reused = existing != null;
                 if (reused) {
@@ -211,6 +226,9 @@ public final class TenantCleanup {
                     Archiving.prepareDirectory(dir, tenant);
                     l.step("archive", jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                     m = Archiving.write(e, s, src, schema, jobs, tenant, dir, "cleanup", id, move.id(), journal, "archive", l);
+                    if (zip) {
+                        Archiving.zip(dir, requested, tenant);
+                    }
                 }
                 // 2. delete, children first, in short transactions
                 step = "delete";
@@ -243,7 +261,7 @@ public final class TenantCleanup {
                 journal.finish(id, "done", null);
                 l.step("done", "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
                 LOG.info("{}: move {} cleaned up on {}/{}, archive {}", who, move.id(), src.name(), schema, dir);
-                return new CleanupResult(id, move.id(), src.name(), schema, dir, m, reused, deleted);
+                return new CleanupResult(id, move.id(), src.name(), schema, requested, m, reused, deleted);
             } catch (SQLException | RuntimeException ex) {
                 String reason = "step " + step + ": " + TenantMover.oneLine(ex);
                 if ("archive".equals(step) && !ArchiveManifest.exists(dir)) {

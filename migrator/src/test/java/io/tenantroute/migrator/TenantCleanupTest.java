@@ -127,6 +127,26 @@ class TenantCleanupTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void cleanupToAZipFile_writesOneFile_thatReimports(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, false); TestDatabase restore = TestDatabases.server(engine).createDatabase("cln_zip")) {
+            f.seed("acme", 1000, 9);
+            f.mover().move(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
+            Path file = tmp.resolve("acme-old.zip");
+            TenantCleanup.CleanupResult r = cleanup(f).cleanup(TenantCleanup.CleanupRequest.of("acme").withArchive(file), MoveListener.NONE);
+            assertEquals(file, r.archive());
+            assertTrue(java.nio.file.Files.isRegularFile(file));
+            assertFalse(java.nio.file.Files.exists(tmp.resolve("acme-old.zip.parts")));
+            assertEquals(0, tenantRows(f, "acme"));
+            f.store.putTarget(new Target("restore", restore.url(), null, PasswordRef.NONE, 0));
+            TenantArchives.ImportResult in = new TenantArchives(f.store, f.journal, TargetConnector.direct(), null)
+                    .importArchive(new TenantArchives.ImportRequest(file, "restore", null, false, false, "test"), MoveListener.NONE);
+            assertTrue(in.verification().matches(), in.verification().toString());
+            assertTrue(f.mover().verify("acme", "restore", null, "tenant_id").matches());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void interruptedCleanup_keepsFenceAndArchive_andResumesWhereItStopped(Engine engine) throws Exception {
         try (Fixture f = new Fixture(engine, false); TestDatabase restore = TestDatabases.server(engine).createDatabase("cln_resume")) {
             f.seed("acme", 1000, 40);
