@@ -42,25 +42,47 @@ public final class Checksums {
             keyIdx.add(cols.indexOf(k));
         }
         Sum sum = new Sum();
+        MessageDigest md = sha256();
+        String[] vals = new String[cols.size()];
+        stream(e, c, sql, tenant, r -> {
+            String row = encode(r, vals);
+            long[] h = rowHash(md, row);
+            sum.add(h);
+            if (perKey != null) {
+                StringBuilder k = new StringBuilder("[");
+                for (int i = 0; i < keyIdx.size(); i++) {
+                    k.append(i > 0 ? ", " : "").append(keyIdx.get(i) < 0 ? "?" : vals[keyIdx.get(i)]);
+                }
+                perKey.put(k.append(']').toString(), Sum.hex(h[0], h[1]) + (DEBUG ? " " + row : ""));
+            }
+        });
+        return new Result(sum.rows(), sum.hex());
+    }
+
+    /** Takes one row of a streamed read (the result set positioned on it). */
+    @FunctionalInterface
+    interface RowReader {
+        void row(ResultSet r) throws SQLException;
+    }
+
+    /**
+     * Streams the rows of a query in a short transaction of its own (pgjdbc streams with a fetch size only inside a
+     * transaction; Connector/J with {@code Integer.MIN_VALUE}), then restores the connection's autocommit. What
+     * verification, the cutover's baseline and reference-table checksums read this way stays off the heap.
+     *
+     * @param tenant bound as the query's only parameter, or null when it has none
+     */
+    static void stream(Engine e, Connection c, String sql, String tenant, RowReader each) throws SQLException {
         boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false); // pgjdbc streams with a fetch size only inside a transaction
+        c.setAutoCommit(false);
         try (PreparedStatement p = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
-            p.setString(1, tenant);
-            MessageDigest md = sha256();
-            String[] vals = new String[cols.size()];
+            if (tenant != null) {
+                p.setString(1, tenant);
+            }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    String row = encode(r, vals);
-                    long[] h = rowHash(md, row);
-                    sum.add(h);
-                    if (perKey != null) {
-                        StringBuilder k = new StringBuilder("[");
-                        for (int i = 0; i < keyIdx.size(); i++) {
-                            k.append(i > 0 ? ", " : "").append(keyIdx.get(i) < 0 ? "?" : vals[keyIdx.get(i)]);
-                        }
-                        perKey.put(k.append(']').toString(), Sum.hex(h[0], h[1]) + (DEBUG ? " " + row : ""));
-                    }
+                    each.row(r);
                 }
             }
             c.commit();
@@ -68,7 +90,6 @@ public final class Checksums {
             Copier.safeRollback(c);
             c.setAutoCommit(auto);
         }
-        return new Result(sum.rows(), sum.hex());
     }
 
     /** @return a SHA-256 digest (one per thread: digests are not thread-safe) */

@@ -152,22 +152,8 @@ public final class IncrementalVerifier {
     private void stream(Connection c, TableJob j, String schema, RowSink sink) throws SQLException {
         int cols = j.columns().size();
         String sql = "SELECT " + j.selectList(e, false) + ", " + j.keyJson(e, "t0.") + j.own().fromWhere(e, schema, j.own().tenantParam(e));
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false); // pgjdbc streams with a fetch size only inside a transaction
-        try (PreparedStatement p = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
-            p.setString(1, tenant);
-            String[] vals = new String[cols];
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    sink.row(r.getString(cols + 1), Checksums.rowHash(md, Checksums.encode(r, vals)));
-                }
-            }
-            c.commit();
-        } finally {
-            Copier.safeRollback(c);
-            c.setAutoCommit(auto);
-        }
+        String[] vals = new String[cols];
+        Checksums.stream(e, c, sql, tenant, r -> sink.row(r.getString(cols + 1), Checksums.rowHash(md, Checksums.encode(r, vals))));
     }
 
     /**

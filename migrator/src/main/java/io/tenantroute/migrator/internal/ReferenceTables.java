@@ -125,24 +125,12 @@ public final class ReferenceTables {
         TableJob j = job(t);
         Checksums.Sum sum = new Checksums.Sum();
         Object[] row = new Object[j.columns().size()];
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false); // pgjdbc streams with a fetch size only inside a transaction
-        try (PreparedStatement p = c.prepareStatement("SELECT " + j.selectList(e, false) + " FROM " + e.q(schema, t.name()) + " t0",
-                ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = r.getObject(i + 1);
-                    }
-                    sum.add(row);
-                }
+        Checksums.stream(e, c, "SELECT " + j.selectList(e, false) + " FROM " + e.q(schema, t.name()) + " t0", null, r -> {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = r.getObject(i + 1);
             }
-            c.commit();
-        } finally {
-            Copier.safeRollback(c);
-            c.setAutoCommit(auto);
-        }
+            sum.add(row);
+        });
         return sum.result();
     }
 }
