@@ -400,12 +400,20 @@ public final class TenantMover {
                 copyAll(x, id, l, copied, created);
             }
             Map<String, Checksums.Result> referenceSums = copyReferences(x, id, l, src, dst);
+            if (bulk) {
+                for (TableJob j : x.jobs) {
+                    TargetSchema.analyze(x.de, dst, x.dstSchema, j.name()); // plans for the by-key reads that follow
+                }
+            }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
                 step = "catchup";
                 enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
+                long sinceVacuum = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    replayed += replayer.round(src, dst, false);
+                    long n = replayer.round(src, dst, false);
+                    replayed += n;
+                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
                     l.step("catchup", "round " + (round + 1) + ", " + pending + " pending");
@@ -431,7 +439,9 @@ public final class TenantMover {
                 long best = Long.MAX_VALUE;
                 int worse = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    replayed += replayer.round(src, dst, false);
+                    long n = replayer.round(src, dst, false);
+                    replayed += n;
+                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
                     l.step("preverify", "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
@@ -447,6 +457,7 @@ public final class TenantMover {
                     }
                 }
                 verifier.refresh(src, dst);
+                cap.vacuum(src); // the final replay reads the change table inside the freeze: without the dead rows
                 replayed += replayer.round(src, dst, false); // what arrived during the re-read
                 // 6. freeze, fence, final replay
                 step = "freeze";
@@ -566,6 +577,18 @@ public final class TenantMover {
             LOG.info("tenant '{}': {} row(s) changed on the source by FK actions (no trigger fires for them) queued for replay", x.req.tenant(), n);
         }
         return n;
+    }
+
+    /** Changes consumed between two vacuums of the change table during catch-up (see {@link SourceCapture#vacuum}). */
+    private static final long VACUUM_EVERY = 20_000;
+
+    /** @return the changes consumed since the change table was last vacuumed (0 when it was just now) */
+    private static long vacuumEvery(SourceCapture cap, Connection src, long consumed) throws SQLException {
+        if (consumed < VACUUM_EVERY) {
+            return consumed;
+        }
+        cap.vacuum(src);
+        return 0;
     }
 
     /** Final replay inside the freeze, until no uncaptured cascade is left behind (a few passes at most). */

@@ -209,6 +209,11 @@ public final class Replayer {
 
     /** One DELETE on the target for the requested keys that the source no longer has (for this tenant). */
     private void deleteMissing(Connection tgt, TableJob job, List<List<String>> keys, List<Object[]> rows) throws SQLException {
+        if (rows.size() >= keys.size()) {
+            // every row read matched at least one requested key and a key matches at most one row (it is the row key):
+            // as many rows as keys means every key has its row on the source, so there is nothing to delete
+            return;
+        }
         int[] keyIdx = keyIndexes(job);
         String tbl = e.q(tgtSchema, job.name());
         // delete what the source no longer has (for this tenant)

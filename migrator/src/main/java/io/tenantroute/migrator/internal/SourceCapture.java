@@ -297,6 +297,22 @@ public final class SourceCapture {
         clearChanges(c, tenant);
     }
 
+    /**
+     * PostgreSQL: removes the dead rows the replayer left in the change table ({@code VACUUM}, which does not block
+     * the writers' inserts). The replayer reads the change table by "what is left", in id order: every consumed
+     * change stays in the index as a dead entry until vacuumed, and the next read walks over all of them (measured
+     * 40–200 ms per read after ~100k replayed changes, 2 ms after a vacuum). Autovacuum comes too late (its nap is a
+     * minute). Without ownership of the table PostgreSQL skips it with a warning; MySQL (InnoDB purges on its own):
+     * nothing. Autocommit connection.
+     */
+    public void vacuum(Connection c) throws SQLException {
+        if (e == Engine.POSTGRESQL) {
+            try (Statement s = c.createStatement()) {
+                s.execute("VACUUM " + changeTable());
+            }
+        }
+    }
+
     /** Deletes the tenant's pending changes (after the flip, or after unfence). */
     public void clearChanges(Connection c, String tenant) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + changeTable() + " WHERE sch = ? AND tenant = ?")) {
