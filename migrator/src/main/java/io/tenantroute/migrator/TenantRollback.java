@@ -304,13 +304,13 @@ public final class TenantRollback {
 
         private long copyTable(Engine e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
             StringBuilder values = new StringBuilder();
-            for (String c : j.columns()) {
+            for (String c : j.writtenNames()) {
                 values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + j.type(c) + ")" : "?");
             }
-            String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.columnList(e) + ")"
+            String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e) + ")"
                     + (e == Engine.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
-            String select = "SELECT " + j.selectList(e, e == Engine.POSTGRESQL) + j.own().fromWhere(e, curSchema, j.own().tenantParam(e));
-            int cols = j.columns().size();
+            String select = "SELECT " + j.writeSelectList(e, e == Engine.POSTGRESQL) + j.own().fromWhere(e, curSchema, j.own().tenantParam(e));
+            int cols = j.written().size();
             long rows = 0;
             dst.setAutoCommit(false);
             try (PreparedStatement sel = read.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
