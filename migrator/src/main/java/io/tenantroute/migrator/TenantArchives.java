@@ -338,9 +338,9 @@ public final class TenantArchives {
         for (ArchiveManifest.ForeignKey fk : t.path()) {
             hops.add(new Catalog.ForeignKey(fk.name(), fk.columns(), fk.refTable(), fk.refColumns(), null));
         }
-        String tenantType = tables.get(t.rootTable()).column(t.tenantColumn()).type();
+        Catalog.Column tenantCol = tables.get(t.rootTable()).column(t.tenantColumn());
         Catalog.Table def = new Catalog.Table(t.name(), cols, t.keyColumns(), t.primaryKey(), have.foreignKeys(), 0, 0, null, List.of());
-        return new TableJob(def, new Ownership(t.name(), hops, t.rootTable(), t.tenantColumn(), tenantType));
+        return new TableJob(def, new Ownership(t.name(), hops, t.rootTable(), t.tenantColumn(), tenantCol.type(), tenantCol.schemaType()));
     }
 
     private static void createTable(Engine e, Connection c, String schema, ArchiveManifest.Table t, boolean sameEngine) throws SQLException {
@@ -374,9 +374,9 @@ public final class TenantArchives {
             b.append(')');
         }
         b.append(')').append(e == Engine.MYSQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "");
-        try (Statement s = c.createStatement()) {
-            s.execute(b.toString());
-        }
+        // same-engine source types and expressions name types of the source's schema unqualified: on PostgreSQL they
+        // resolve in the import's schema first
+        TargetSchema.executeInSchema(e, c, schema, List.of(b.toString()));
     }
 
     private static void addForeignKeys(Engine e, Connection c, String schema, ArchiveManifest.Table t, Set<String> created) throws SQLException {
@@ -445,7 +445,7 @@ public final class TenantArchives {
                 continue;
             }
             names.append(names.length() > 0 ? ", " : "").append(e.q(n));
-            marks.append(marks.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + have.column(n).type() + ")" : "?");
+            marks.append(marks.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + have.column(n).typeIn(schema) + ")" : "?");
         }
         String sql = "INSERT INTO " + e.q(schema, t.name()) + " (" + names + ") VALUES (" + marks + ")";
         long rows = 0;

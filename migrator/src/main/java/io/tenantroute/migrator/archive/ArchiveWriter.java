@@ -65,7 +65,7 @@ public final class ArchiveWriter {
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = PortableType.kind(cols.get(i).type());
         }
-        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhere(e, schema, job.own().tenantParam(e));
+        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhereTenant(e, schema);
         Checksums.Sum sum = new Checksums.Sum();
         try (FileOutputStream fos = new FileOutputStream(dir.resolve(file).toFile())) {
             GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(fos, BUFFER), BUFFER);

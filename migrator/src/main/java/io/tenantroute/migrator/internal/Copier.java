@@ -124,7 +124,7 @@ public final class Copier {
         if (!std) {
             literal = "E" + literal;
         }
-        String tenantSql = "CAST(" + literal + " AS " + job.own().tenantType() + ")";
+        String tenantSql = "CAST(" + literal + " AS " + job.own().tenantTypeIn(srcSchema) + ")";
         // the columns to write only: a generated column is computed by the target (COPY refuses values for it)
         String out = "COPY (SELECT " + job.writeSelectList(Engine.POSTGRESQL, false) + job.own().fromWhere(Engine.POSTGRESQL, srcSchema, tenantSql)
                 + ") TO STDOUT (FORMAT " + format + ")";

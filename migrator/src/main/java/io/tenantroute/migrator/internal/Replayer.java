@@ -185,8 +185,8 @@ public final class Replayer {
             keyText.append(", t0.").append(e.q(k)).append("::text");
         }
         String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.writeSelectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
-                + (pg ? keyText : "") + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e)) + " AND " + job.keyTuple(e, "t0.") + " IN "
-                + job.keyMarks(e, keys.size());
+                + (pg ? keyText : "") + job.own().fromWhereTenant(e, srcSchema) + " AND " + job.keyTuple(e, "t0.") + " IN "
+                + job.keyMarks(e, srcSchema, keys.size());
         int nw = written.size();
         int[] writtenAt = new int[nw]; // MySQL: position of each written column among all columns
         for (int i = 0, w = 0; i < n0; i++) {
@@ -233,9 +233,9 @@ public final class Replayer {
         String tbl = e.q(tgtSchema, job.name());
         // delete what the source no longer has (for this tenant)
         StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(job.keyTuple(e, "")).append(" IN ")
-                .append(job.keyMarks(e, keys.size()));
+                .append(job.keyMarks(e, tgtSchema, keys.size()));
         if (!rows.isEmpty()) {
-            del.append(" AND NOT ").append(job.keyTuple(e, "")).append(" IN ").append(job.keyMarks(e, rows.size()));
+            del.append(" AND NOT ").append(job.keyTuple(e, "")).append(" IN ").append(job.keyMarks(e, tgtSchema, rows.size()));
         }
         try (PreparedStatement p = tgt.prepareStatement(del.toString())) {
             int n = 1;
@@ -264,7 +264,7 @@ public final class Replayer {
         StringBuilder one = new StringBuilder("(");
         StringBuilder set = new StringBuilder();
         for (String c : cols) {
-            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c) + ")" : "?");
+            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c, tgtSchema) + ")" : "?");
             if (!keyCols.contains(c)) {
                 set.append(set.length() > 0 ? ", " : "").append(e.q(c)).append(" = ")
                         .append(e == Engine.POSTGRESQL ? "EXCLUDED." + e.q(c) : "VALUES(" + e.q(c) + ")");

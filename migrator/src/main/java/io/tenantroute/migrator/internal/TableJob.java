@@ -14,6 +14,10 @@ import java.util.List;
  * refuses to be given — are copied, replayed, rolled back and imported ({@link #writeSelectList},
  * {@link #writeColumnList}, {@link #read}).
  *
+ * <p>Type names: a PostgreSQL type of the table's own schema (enum, domain, composite) exists once per schema, so
+ * SQL that names a type takes the schema of the side it runs on ({@link #type(String, String)},
+ * {@link #keyMarks(Engine, String, int)}).
+ *
  * @param def the source definition
  * @param own how the tenant's rows are selected
  */
@@ -99,9 +103,12 @@ public record TableJob(Catalog.Table def, Ownership own) {
         return b.toString();
     }
 
-    /** @return the SQL type of a column */
-    public String type(String column) {
-        return def.column(column).type();
+    /**
+     * @param schema the schema of the side the SQL runs against
+     * @return the SQL type of a column, resolving in {@code schema} ({@link Catalog.Column#typeIn})
+     */
+    public String type(String column, String schema) {
+        return def.column(column).typeIn(schema);
     }
 
     /**
@@ -161,14 +168,15 @@ public record TableJob(Catalog.Table def, Ownership own) {
     }
 
     /**
+     * @param schema the schema of the side the SQL runs against (key types resolve there)
      * @return {@code (?, ?, …)} for {@code n} keys, each bound as text (cast to the column type on PostgreSQL), to
      *     follow {@link #keyTuple} and {@code IN}
      */
-    public String keyMarks(Engine e, int n) {
+    public String keyMarks(Engine e, String schema, int n) {
         List<String> k = def.keyColumns();
         StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
         for (int i = 0; i < k.size(); i++) {
-            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i)) + ")" : "?");
+            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i), schema) + ")" : "?");
         }
         if (k.size() > 1) {
             one.append(')');
