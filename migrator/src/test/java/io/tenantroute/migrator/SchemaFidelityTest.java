@@ -385,6 +385,36 @@ class SchemaFidelityTest {
         }
     }
 
+    @Test
+    void postgres_killedMove_abortDropsTheTypesItCreated_resumeContinuesWithThem() throws Exception {
+        try (Fixture f = new Fixture(Engine.POSTGRESQL, false)) {
+            createOrders(f);
+            f.seed(TENANT, 1000, 3);
+            seedOrders(f, TENANT, 10_000, 12, null);
+            MoveListener killAtCatchup = new MoveListener() {
+                @Override
+                public void step(String step, String detail) {
+                    if ("catchup".equals(step)) {
+                        throw new TenantMoverTest.Kill();
+                    }
+                }
+            };
+            String types = "SELECT COUNT(*) FROM pg_type WHERE typname IN ('mood', 'qty_t', 'money_pair')";
+            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of(TENANT, "dedicated"), killAtCatchup));
+            assertEquals(3, f.count(f.dst, null, types, null), "created before the kill");
+            assertTrue(f.mover().abort(TENANT) > 0);
+            assertEquals(0, f.count(f.dst, null, types, null), "abort drops the types the move created, after its tables");
+
+            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of(TENANT, "dedicated"), killAtCatchup));
+            Long interrupted = f.journal.activeMigration(TENANT);
+            MoveResult r = f.mover().resume(MoveRequest.of(TENANT, "dedicated"), MoveListener.NONE);
+            assertEquals(interrupted.longValue(), r.migrationId(), "continued from the catch-up with the types it had created");
+            assertTrue(r.verification().matches(), r.verification().toString());
+            assertEquals(3, f.count(f.dst, null, types, null));
+            assertEquals(12, readOrders(f, f.dst, null, TENANT).size());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void exportImport_generatedColumnsAreArchivedButNotWritten_checksumsMatch(Engine engine) throws Exception {
