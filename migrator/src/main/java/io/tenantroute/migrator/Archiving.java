@@ -66,7 +66,7 @@ final class Archiving {
     }
 
     static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + j.own().fromWhere(e, schema, j.own().tenantParam(e)))) {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + j.own().fromWhereTenant(e, schema))) {
             p.setString(1, tenant);
             try (ResultSet r = p.executeQuery()) {
                 r.next();

@@ -471,7 +471,7 @@ public final class TenantCleanup {
                 leaves.append(')');
             }
         }
-        String from = j.own().fromWhere(e, schema, j.own().tenantParam(e)) + leaves;
+        String from = j.own().fromWhereTenant(e, schema) + leaves;
         if (e == Engine.POSTGRESQL) {
             try (PreparedStatement p = s.prepareStatement("DELETE FROM " + e.q(schema, j.name()) + " WHERE ctid = ANY(ARRAY(SELECT t0.ctid" + from
                     + " LIMIT " + batch + "))")) {

@@ -14,6 +14,7 @@ import io.tenantroute.migrator.internal.FlywaySchema;
 import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
 import io.tenantroute.migrator.internal.Ownership;
+import io.tenantroute.migrator.internal.PgTypes;
 import io.tenantroute.migrator.internal.Planner;
 import io.tenantroute.migrator.internal.ReferenceTables;
 import io.tenantroute.migrator.internal.Replayer;
@@ -105,6 +106,10 @@ public final class TenantMover {
         Long resumeOf;
         Set<String> alreadyCopied = Set.of();
         List<String> createdEarlier = List.of();
+        /** ... and the types it created (PostgreSQL, in the destination schema). */
+        List<String> createdTypesEarlier = List.of();
+        /** PostgreSQL: enum / domain / composite types the moved tables use, dependencies first (see {@link PgTypes}). */
+        List<PgTypes.Type> types = List.of();
         /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
         boolean frozen;
         final List<String> deferredSteps = new ArrayList<>();
@@ -193,6 +198,15 @@ public final class TenantMover {
                 }
             }
             x.jobs = jobs;
+            if (x.se == Engine.POSTGRESQL) {
+                List<Catalog.Table> typed = new ArrayList<>();
+                for (Catalog.Table t : x.tables.values()) {
+                    if (ownedNames.contains(t.name()) || req.copyReference()) {
+                        typed.add(t); // reference tables the destination lacks are created too with --copy-reference
+                    }
+                }
+                x.types = PgTypes.used(s, x.srcSchema, typed);
+            }
             checks.add(new PreCheck("tenant tables found", !jobs.isEmpty(),
                     jobs.size() + " owned/child table(s) in " + x.srcSchema + " with column " + req.tenantColumn()));
             checks.add(new PreCheck("keys for online capture", keyless.isEmpty() || req.mode() == MoveMode.OFFLINE,
@@ -217,6 +231,8 @@ public final class TenantMover {
                     : TargetSchema.schemaExists(x.de, d, x.dstSchema) ? x.dstSchema + " exists" : x.dstSchema + (req.createSchema() ? " will be created" : " is absent: use --create")));
             if (req.schemaFrom() != null) {
                 checks.add(schemaFromCheck(x));
+            } else if (schemaOk && x.se == x.de && !x.types.isEmpty()) {
+                checks.add(typesCheck(x, d));
             }
             if (schemaOk && x.se == x.de && x.reverse != null) {
                 checks.addAll(x.reverse.destinationChecks(x.se, x.srcSchema, d, x.dstSchema, x.jobs));
@@ -339,6 +355,7 @@ public final class TenantMover {
         String tenant = req.tenant();
         SourceCapture cap = new SourceCapture(x.se, x.srcSchema);
         List<String> created = new ArrayList<>(x.createdEarlier);
+        List<String> createdTypes = new ArrayList<>(x.createdTypesEarlier);
         Long frozenVersion = null;
         boolean flipped = false;
         long pauseStart = 0;
@@ -356,6 +373,11 @@ public final class TenantMover {
             if (req.schemaFrom() != null) {
                 schemaFromMigrations(x, dst, id, l, created);
             } else {
+                // the types the tables use first (PostgreSQL): their DDL names them
+                for (String t : PgTypes.create(dst, x.dstSchema, x.types)) {
+                    createdTypes.add(t);
+                    journal.tableStep(id, "create-type", t, 0, null);
+                }
                 for (TableJob j : x.jobs) {
                     if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
                         TargetSchema.createTable(x.de, dst, x.dstSchema, j);
@@ -541,7 +563,7 @@ public final class TenantMover {
             }
             String reason = "step " + step + ": " + oneLine(ex);
             LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
-            rollBack(x, cap, frozenVersion, created);
+            rollBack(x, cap, frozenVersion, created, createdTypes);
             try {
                 x.flushDeferredSteps(id);
                 journal.finish(id, "failed", reason);
@@ -705,7 +727,7 @@ public final class TenantMover {
     }
 
     /** Undo before the flip: unfence, unfreeze / resume, drop what this move created on the destination. */
-    private void rollBack(Ctx x, SourceCapture cap, Long frozenVersion, List<String> created) {
+    private void rollBack(Ctx x, SourceCapture cap, Long frozenVersion, List<String> created, List<String> createdTypes) {
         String tenant = x.req.tenant();
         try (Connection src = connector.open(x.src)) {
             cap.unfence(src, tenant);
@@ -719,15 +741,34 @@ public final class TenantMover {
                 LOG.error("tenant '{}': could not set its route active again: {}", tenant, oneLine(ex));
             }
         }
-        if (!created.isEmpty()) {
+        if (!created.isEmpty() || !createdTypes.isEmpty()) {
             try (Connection dst = connector.open(x.dst)) {
                 for (String t : created) {
                     TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
                 }
+                PgTypes.drop(dst, x.dstSchema, createdTypes);
             } catch (SQLException ex) {
-                LOG.warn("tenant '{}': could not drop the tables created on {}: {}", tenant, x.dst.name(), oneLine(ex));
+                LOG.warn("tenant '{}': could not drop the tables and types created on {}: {}", tenant, x.dst.name(), oneLine(ex));
             }
         }
+    }
+
+    /**
+     * PostgreSQL plan pre-check: the enum / domain / composite types the tables use, against the destination
+     * ({@link PgTypes#check}): which are created, which are there already; a type there with another definition
+     * (or a type of another schema absent there) refuses the move, named.
+     */
+    private static PreCheck typesCheck(Ctx x, Connection d) throws SQLException {
+        PgTypes.Check ck = PgTypes.check(d, x.dstSchema, x.types);
+        List<String> detail = new ArrayList<>();
+        if (!ck.toCreate().isEmpty()) {
+            detail.add("created in " + x.dstSchema + ": " + String.join(", ", ck.toCreate().stream().map(PgTypes.Type::name).toList()));
+        }
+        if (!ck.present().isEmpty()) {
+            detail.add("already there, same definition: " + String.join(", ", ck.present().stream().map(t -> t.qualified(x.dstSchema)).toList()));
+        }
+        detail.addAll(ck.conflicts());
+        return new PreCheck("custom types", ck.conflicts().isEmpty(), String.join("; ", detail));
     }
 
     /**
@@ -939,17 +980,23 @@ public final class TenantMover {
             store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE);
         }
         List<String> created = new ArrayList<>();
+        List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(id)) {
             if ("create".equals(st.step()) && st.table() != null) {
                 created.add(st.table());
+            } else if ("create-type".equals(st.step()) && st.table() != null) {
+                createdTypes.add(st.table());
             }
         }
-        if (!created.isEmpty()) {
+        if (!created.isEmpty() || !createdTypes.isEmpty()) {
             Target dst = resolve(m.target());
             try (Connection d = connector.open(dst)) {
                 Engine e = Engine.of(d);
                 for (String t : created) {
                     TargetSchema.dropTable(e, d, m.targetSchema(), t);
+                }
+                if (e == Engine.POSTGRESQL) {
+                    PgTypes.drop(d, m.targetSchema(), createdTypes);
                 }
             }
         }
@@ -1004,11 +1051,14 @@ public final class TenantMover {
         }
         Set<String> copiedTables = new java.util.HashSet<>();
         List<String> createdTables = new ArrayList<>();
+        List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(m.id())) {
             if ("copy".equals(st.step()) && st.table() != null) {
                 copiedTables.add(st.table());
             } else if ("create".equals(st.step()) && st.table() != null) {
                 createdTables.add(st.table());
+            } else if ("create-type".equals(st.step()) && st.table() != null) {
+                createdTypes.add(st.table());
             }
         }
         Target src = resolve(m.source());
@@ -1032,6 +1082,7 @@ public final class TenantMover {
         Ctx x = new Ctx(req);
         x.resumeOf = m.id();
         x.createdEarlier = createdTables;
+        x.createdTypesEarlier = createdTypes;
         plan(x);
         Set<String> jobNames = x.jobMap().keySet();
         if (!createdTables.containsAll(jobNames) || !x.plan.ready() || !java.util.Objects.equals(x.dstSchema, m.targetSchema())) {

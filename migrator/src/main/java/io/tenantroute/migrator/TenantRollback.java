@@ -279,7 +279,7 @@ public final class TenantRollback {
                 read.setReadOnly(true);
                 try {
                     for (TableJob j : jobs) {
-                        try (PreparedStatement p = read.prepareStatement("SELECT COUNT(*)" + j.own().fromWhere(e, curSchema, j.own().tenantParam(e)))) {
+                        try (PreparedStatement p = read.prepareStatement("SELECT COUNT(*)" + j.own().fromWhereTenant(e, curSchema))) {
                             p.setString(1, tenant);
                             try (ResultSet r = p.executeQuery()) {
                                 r.next();
@@ -304,13 +304,13 @@ public final class TenantRollback {
 
         private long copyTable(Engine e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
             StringBuilder values = new StringBuilder();
-            for (String c : j.columns()) {
-                values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + j.type(c) + ")" : "?");
+            for (String c : j.writtenNames()) {
+                values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + j.type(c, dstSchema) + ")" : "?");
             }
-            String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.columnList(e) + ")"
+            String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e) + ")"
                     + (e == Engine.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
-            String select = "SELECT " + j.selectList(e, e == Engine.POSTGRESQL) + j.own().fromWhere(e, curSchema, j.own().tenantParam(e));
-            int cols = j.columns().size();
+            String select = "SELECT " + j.writeSelectList(e, e == Engine.POSTGRESQL) + j.own().fromWhereTenant(e, curSchema);
+            int cols = j.written().size();
             long rows = 0;
             dst.setAutoCommit(false);
             try (PreparedStatement sel = read.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
@@ -364,7 +364,7 @@ public final class TenantRollback {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("table " + j.name() + " has no key and no tenant column: cannot replace"
                             + " the tenant's old rows");
                 }
-                sql = "DELETE FROM " + tbl + " WHERE " + e.q(j.own().tenantColumn()) + " = " + j.own().tenantParam(e)
+                sql = "DELETE FROM " + tbl + " WHERE " + e.q(j.own().tenantColumn()) + " = " + j.own().tenantParam(e, schema)
                         + (e == Engine.MYSQL ? " LIMIT 1000" : "");
             } else {
                 StringBuilder tuple = new StringBuilder(key.size() > 1 ? "(" : "");
@@ -376,7 +376,7 @@ public final class TenantRollback {
                 if (key.size() > 1) {
                     tuple.append(')');
                 }
-                String inner = "SELECT " + sel + j.own().fromWhere(e, schema, j.own().tenantParam(e));
+                String inner = "SELECT " + sel + j.own().fromWhereTenant(e, schema);
                 sql = e == Engine.POSTGRESQL ? "DELETE FROM " + tbl + " WHERE " + tuple + " IN (" + inner + ")"
                         : "DELETE FROM " + tbl + " WHERE " + tuple + " IN (SELECT * FROM (" + inner + " LIMIT 1000) k)";
             }

@@ -61,8 +61,18 @@ public record ArchiveManifest(String format, int formatVersion, String kind, Str
      * @param sourceType the type as the source catalog prints it
      * @param nullable whether NULL is allowed
      * @param autoIncrement identity / serial / AUTO_INCREMENT on the source
+     * @param generated the generation expression of a generated column as the source prints it (its engine's
+     *     dialect), or null for an ordinary column (also in archives written before the field existed). The rows
+     *     hold its values (they count in the checksum); an import never writes them into a column the target
+     *     generates
+     * @param generatedStored whether a generated column is stored on the source (rather than virtual, MySQL/MariaDB)
      */
-    public record Column(String name, String type, String sourceType, boolean nullable, boolean autoIncrement) {
+    public record Column(String name, String type, String sourceType, boolean nullable, boolean autoIncrement, String generated,
+            boolean generatedStored) {
+        /** An ordinary (not generated) column. */
+        public Column(String name, String type, String sourceType, boolean nullable, boolean autoIncrement) {
+            this(name, type, sourceType, nullable, autoIncrement, null, false);
+        }
     }
 
     /** A foreign key: {@code columns} reference {@code refColumns} of {@code refTable} (same schema). */

@@ -65,7 +65,7 @@ public final class ArchiveWriter {
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = PortableType.kind(cols.get(i).type());
         }
-        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhere(e, schema, job.own().tenantParam(e));
+        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhereTenant(e, schema);
         Checksums.Sum sum = new Checksums.Sum();
         try (FileOutputStream fos = new FileOutputStream(dir.resolve(file).toFile())) {
             GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(fos, BUFFER), BUFFER);
@@ -118,11 +118,15 @@ public final class ArchiveWriter {
                 job.def().keyColumns(), job.def().hasPrimaryKey(), fks, res.rows(), res.checksum());
     }
 
-    /** @return the manifest's columns of a table (portable types, where the source type has one) */
+    /**
+     * @return the manifest's columns of a table (portable types, where the source type has one), every column
+     *     including generated ones (archived with their values, marked {@code generated})
+     */
     public static List<ArchiveManifest.Column> columns(Engine e, TableJob job) {
         List<ArchiveManifest.Column> out = new ArrayList<>();
         for (Catalog.Column col : job.def().columns()) {
-            out.add(new ArchiveManifest.Column(col.name(), PortableType.of(e, col.type()), col.type(), !col.notNull(), col.autoIncrement()));
+            out.add(new ArchiveManifest.Column(col.name(), PortableType.of(e, col.type()), col.type(), !col.notNull(), col.autoIncrement(),
+                    col.generatedExpr(), col.generatedStored()));
         }
         return out;
     }

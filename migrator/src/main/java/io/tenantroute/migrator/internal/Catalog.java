@@ -24,8 +24,45 @@ public final class Catalog {
     private Catalog() {
     }
 
-    /** A column. */
-    public record Column(String name, String type, boolean notNull, String defaultExpr, boolean autoIncrement) {
+    /**
+     * A column.
+     *
+     * @param name the column name
+     * @param type the type as the catalog prints it (PostgreSQL {@code format_type} with the table's schema on the
+     *     search path: types of that schema unqualified; MySQL {@code column_type})
+     * @param notNull NOT NULL
+     * @param defaultExpr the default expression, or null (none, identity/serial, or generated)
+     * @param autoIncrement identity / serial / AUTO_INCREMENT
+     * @param generatedExpr the generation expression of a generated column (PostgreSQL {@code GENERATED ALWAYS AS
+     *     (expr) STORED}, MySQL/MariaDB {@code AS (expr) VIRTUAL|STORED|PERSISTENT}), as the catalog prints it; null
+     *     for an ordinary column. Generated columns are read and compared, never written (see {@link TableJob})
+     * @param generatedStored whether a generated column is stored (PostgreSQL always; MySQL {@code STORED} /
+     *     MariaDB {@code PERSISTENT}) rather than virtual
+     * @param schemaType PostgreSQL: the type (or the element type of an array) is an enum, domain or composite type
+     *     defined in the table's own schema, printed unqualified; it exists once per schema ({@link PgTypes} creates
+     *     it in the destination schema), so SQL naming it qualifies it with the schema of the side it runs on
+     *     ({@link #typeIn})
+     */
+    public record Column(String name, String type, boolean notNull, String defaultExpr, boolean autoIncrement, String generatedExpr,
+            boolean generatedStored, boolean schemaType) {
+        /** An ordinary column: not generated, its type not one of the table's schema. */
+        public Column(String name, String type, boolean notNull, String defaultExpr, boolean autoIncrement) {
+            this(name, type, notNull, defaultExpr, autoIncrement, null, false, false);
+        }
+
+        /** @return whether the database computes this column ({@link #generatedExpr}) */
+        public boolean generated() {
+            return generatedExpr != null;
+        }
+
+        /**
+         * @param schema the schema the SQL runs against (source or destination side)
+         * @return the type name that resolves there: {@link #type} qualified with {@code schema} when it is a
+         *     {@linkplain #schemaType type of the table's schema}, else {@link #type} as it is
+         */
+        public String typeIn(String schema) {
+            return schemaType ? Engine.POSTGRESQL.q(schema) + "." + type : type;
+        }
     }
 
     /** A foreign key: {@code columns} of the table reference {@code refColumns} of {@code refTable} (same schema). */
@@ -94,7 +131,13 @@ public final class Catalog {
                 List<Column> cols = new ArrayList<>();
                 try (PreparedStatement p = c.prepareStatement(
                         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),"
-                                + " a.attidentity, a.attgenerated FROM pg_attribute a"
+                                + " a.attidentity, a.attgenerated,"
+                                // the type, or an array's element type, is an enum / domain / composite of this schema
+                                + " u.typnamespace = c.relnamespace AND (u.typtype IN ('e', 'd') OR u.typtype = 'c'"
+                                + "   AND EXISTS (SELECT 1 FROM pg_class k WHERE k.oid = u.typrelid AND k.relkind = 'c'))"
+                                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid"
+                                + " JOIN pg_type u ON u.oid = CASE WHEN t.typtype = 'b' AND t.typcategory = 'A' AND t.typelem <> 0"
+                                + "   THEN t.typelem ELSE t.oid END"
                                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                                 + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
                     p.setLong(1, oid);
@@ -102,8 +145,10 @@ public final class Catalog {
                         while (r.next()) {
                             String def = r.getString(4);
                             String ident = r.getString(5);
-                            boolean auto = (ident != null && !ident.isEmpty()) || (def != null && def.startsWith("nextval("));
-                            cols.add(new Column(r.getString(1), r.getString(2), r.getBoolean(3), auto ? null : def, auto));
+                            boolean generated = "s".equals(r.getString(6));
+                            boolean auto = !generated && ((ident != null && !ident.isEmpty()) || (def != null && def.startsWith("nextval(")));
+                            cols.add(new Column(r.getString(1), r.getString(2), r.getBoolean(3), auto || generated ? null : def, auto,
+                                    generated ? def : null, generated, r.getBoolean(7)));
                         }
                     }
                 }
@@ -188,6 +233,8 @@ public final class Catalog {
                     ddl.append(first ? "\n  " : ",\n  ").append(Engine.POSTGRESQL.q(col.name())).append(' ').append(col.type());
                     if (col.autoIncrement()) {
                         ddl.append(" GENERATED BY DEFAULT AS IDENTITY");
+                    } else if (col.generated()) {
+                        ddl.append(" GENERATED ALWAYS AS (").append(col.generatedExpr().replace("%", "%%")).append(") STORED");
                     } else if (col.defaultExpr() != null) {
                         ddl.append(" DEFAULT ").append(col.defaultExpr().replace("%", "%%"));
                     }
@@ -234,15 +281,20 @@ public final class Catalog {
             String name = (String) t[0];
             List<Column> cols = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT column_name, column_type, is_nullable, column_default, extra FROM information_schema.columns"
+                    "SELECT column_name, column_type, is_nullable, column_default, extra, generation_expression FROM information_schema.columns"
                             + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
                 p.setString(1, schema);
                 p.setString(2, name);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         String extra = r.getString(5) == null ? "" : r.getString(5).toLowerCase(java.util.Locale.ROOT);
-                        cols.add(new Column(r.getString(1), r.getString(2), "NO".equals(r.getString(3)), r.getString(4),
-                                extra.contains("auto_increment")));
+                        // "VIRTUAL GENERATED" / "STORED GENERATED" (MariaDB: PERSISTENT shows as STORED); MySQL 8's
+                        // "DEFAULT_GENERATED" is an expression default, an ordinary column
+                        boolean virtual = extra.contains("virtual generated");
+                        boolean stored = extra.contains("stored generated") || extra.contains("persistent generated");
+                        String expr = virtual || stored ? r.getString(6) : null;
+                        cols.add(new Column(r.getString(1), r.getString(2), "NO".equals(r.getString(3)), expr != null ? null : r.getString(4),
+                                extra.contains("auto_increment"), expr, stored, false));
                     }
                 }
             }

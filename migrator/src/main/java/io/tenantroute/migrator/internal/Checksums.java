@@ -35,7 +35,7 @@ public final class Checksums {
 
     public static Result compute(Engine e, Connection c, String schema, TableJob job, String tenant, Map<String, String> perKey)
             throws SQLException {
-        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhere(e, schema, job.own().tenantParam(e));
+        String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhereTenant(e, schema);
         List<String> cols = job.columns();
         List<Integer> keyIdx = new ArrayList<>();
         for (String k : job.def().keyColumns()) {

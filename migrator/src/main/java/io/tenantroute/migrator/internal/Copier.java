@@ -124,10 +124,11 @@ public final class Copier {
         if (!std) {
             literal = "E" + literal;
         }
-        String tenantSql = "CAST(" + literal + " AS " + job.own().tenantType() + ")";
-        String out = "COPY (SELECT " + job.selectList(Engine.POSTGRESQL, false) + job.own().fromWhere(Engine.POSTGRESQL, srcSchema, tenantSql)
+        String tenantSql = "CAST(" + literal + " AS " + job.own().tenantTypeIn(srcSchema) + ")";
+        // the columns to write only: a generated column is computed by the target (COPY refuses values for it)
+        String out = "COPY (SELECT " + job.writeSelectList(Engine.POSTGRESQL, false) + job.own().fromWhere(Engine.POSTGRESQL, srcSchema, tenantSql)
                 + ") TO STDOUT (FORMAT " + format + ")";
-        String in = "COPY " + Engine.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.columnList(Engine.POSTGRESQL) + ") FROM STDIN (FORMAT "
+        String in = "COPY " + Engine.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Engine.POSTGRESQL) + ") FROM STDIN (FORMAT "
                 + format + ")";
         boolean binary = format.equals("binary");
         src.setAutoCommit(false);
@@ -306,7 +307,7 @@ public final class Copier {
      */
     private static String mySqlSelectList(TableJob job) {
         StringBuilder b = new StringBuilder();
-        for (Catalog.Column c : job.def().columns()) {
+        for (Catalog.Column c : job.written()) {
             b.append(b.length() > 0 ? ", " : "").append("t0.").append(Engine.MYSQL.q(c.name()));
             if (baseType(c).equals("float")) {
                 b.append(" * 1e0");
@@ -342,7 +343,7 @@ public final class Copier {
         List<String> cols = new ArrayList<>();
         List<String> sets = new ArrayList<>();
         int i = 0;
-        for (Catalog.Column c : job.def().columns()) {
+        for (Catalog.Column c : job.written()) { // generated columns are computed by the target (a load refuses them)
             i++;
             String q = Engine.MYSQL.q(c.name());
             switch (kind(c)) {
@@ -432,7 +433,7 @@ public final class Copier {
 
     /** Reader thread: rows of the streaming result set in LOAD DATA's tab-separated format. */
     private static void readMySql(Connection src, String select, TableJob job, String tenant, ChunkPipe pipe) throws SQLException {
-        List<Catalog.Column> cols = job.def().columns();
+        List<Catalog.Column> cols = job.written();
         int n = cols.size();
         Kind[] kinds = new Kind[n];
         for (int i = 0; i < n; i++) {
@@ -593,12 +594,12 @@ public final class Copier {
     /** Fallback: streaming result set into batched multi-row inserts of text values. */
     private static long insertBatches(Connection src, String select, Connection tgt, String tgtSchema, TableJob job, String tenant,
             LongConsumer progress) throws SQLException {
+        int n = job.written().size();
         StringBuilder marks = new StringBuilder();
-        for (int i = 0; i < job.def().columns().size(); i++) {
+        for (int i = 0; i < n; i++) {
             marks.append(i > 0 ? ", ?" : "?");
         }
-        String insert = "INSERT INTO " + Engine.MYSQL.q(tgtSchema, job.name()) + " (" + job.columnList(Engine.MYSQL) + ") VALUES (" + marks + ")";
-        int n = job.def().columns().size();
+        String insert = "INSERT INTO " + Engine.MYSQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Engine.MYSQL) + ") VALUES (" + marks + ")";
         long rows = 0;
         try (PreparedStatement sel = src.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
              PreparedStatement ins = tgt.prepareStatement(insert)) {

@@ -154,7 +154,8 @@ public final class FlywaySchema {
      * Compares the destination's tables with the source's, for every table of the move. A difference is one of:
      * table missing; column missing; column type not able to hold every source value (a narrower integer,
      * shorter string, fewer numeric digits, or another type); NOT NULL on the destination but nullable on the
-     * source; a destination-only column NOT NULL without a default (the copy would not fill it); the source's
+     * source; a column generated on one side only (generated columns are not copied); a destination-only column NOT
+     * NULL without a default (the copy would not fill it); the source's
      * key columns (primary key, else NOT NULL unique key) not a key on the destination (catch-up replays by it).
      *
      * @param e the engine of both sides
@@ -183,9 +184,14 @@ public final class FlywaySchema {
                 if (dc.notNull() && !sc.notNull()) {
                     out.add(j.name() + "." + sc.name() + ": NOT NULL on the destination, nullable on the source");
                 }
+                if (sc.generated() && !dc.generated()) {
+                    out.add(j.name() + "." + sc.name() + ": generated on the source, an ordinary column on the destination (the copy does not fill it)");
+                } else if (!sc.generated() && dc.generated()) {
+                    out.add(j.name() + "." + sc.name() + ": generated on the destination, an ordinary column on the source (the copy writes it)");
+                }
             }
             for (Catalog.Column dc : dst.columns()) {
-                if (src.column(dc.name()) == null && dc.notNull() && dc.defaultExpr() == null && !dc.autoIncrement()) {
+                if (src.column(dc.name()) == null && dc.notNull() && dc.defaultExpr() == null && !dc.autoIncrement() && !dc.generated()) {
                     out.add(j.name() + "." + dc.name() + ": only on the destination, NOT NULL without a default (the copy cannot fill it)");
                 }
             }

@@ -151,7 +151,7 @@ public final class IncrementalVerifier {
 
     private void stream(Connection c, TableJob j, String schema, RowSink sink) throws SQLException {
         int cols = j.columns().size();
-        String sql = "SELECT " + j.selectList(e, false) + ", " + j.keyJson(e, "t0.") + j.own().fromWhere(e, schema, j.own().tenantParam(e));
+        String sql = "SELECT " + j.selectList(e, false) + ", " + j.keyJson(e, "t0.") + j.own().fromWhereTenant(e, schema);
         String[] vals = new String[cols];
         Checksums.stream(e, c, sql, tenant, r -> sink.row(r.getString(cols + 1), Checksums.rowHash(md, Checksums.encode(r, vals))));
     }
@@ -262,8 +262,8 @@ public final class IncrementalVerifier {
     private Map<String, long[]> read(TableState t, Connection c, String schema, List<List<String>> keys) throws SQLException {
         TableJob j = t.job;
         int n = j.columns().size();
-        String sql = "SELECT " + j.selectList(e, false) + ", " + j.keyJson(e, "t0.") + j.own().fromWhere(e, schema, j.own().tenantParam(e))
-                + " AND " + j.keyTuple(e, "t0.") + " IN " + j.keyMarks(e, keys.size());
+        String sql = "SELECT " + j.selectList(e, false) + ", " + j.keyJson(e, "t0.") + j.own().fromWhereTenant(e, schema)
+                + " AND " + j.keyTuple(e, "t0.") + " IN " + j.keyMarks(e, schema, keys.size());
         Map<String, long[]> out = new HashMap<>();
         try (PreparedStatement p = c.prepareStatement(sql)) {
             int i = 1;

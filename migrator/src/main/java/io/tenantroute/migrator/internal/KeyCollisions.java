@@ -40,7 +40,7 @@ public final class KeyCollisions {
                 if (key.isEmpty()) {
                     continue;
                 }
-                String sel = "SELECT " + keyText(e, key) + job.own().fromWhere(e, curSchema, job.own().tenantParam(e));
+                String sel = "SELECT " + keyText(e, key) + job.own().fromWhereTenant(e, curSchema);
                 try (PreparedStatement p = cur.prepareStatement(sel, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                     p.setFetchSize(e == Engine.MYSQL ? Integer.MIN_VALUE : 1000);
                     p.setString(1, tenant);
@@ -90,7 +90,7 @@ public final class KeyCollisions {
         StringBuilder one = new StringBuilder(key.size() > 1 ? "(" : "");
         for (int i = 0; i < key.size(); i++) {
             tuple.append(i > 0 ? ", " : "").append("t0.").append(e.q(key.get(i)));
-            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(key.get(i)) + ")" : "?");
+            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(key.get(i), oldSchema) + ")" : "?");
         }
         if (key.size() > 1) {
             tuple.append(')');
@@ -106,7 +106,7 @@ public final class KeyCollisions {
         if (present.isEmpty()) {
             return;
         }
-        present.removeAll(read(old, "SELECT " + keyText(e, key) + job.own().fromWhere(e, oldSchema, job.own().tenantParam(e)) + " AND "
+        present.removeAll(read(old, "SELECT " + keyText(e, key) + job.own().fromWhereTenant(e, oldSchema) + " AND "
                 + tuple + in, tenant, keys));
         for (String k : present) {
             if (out.size() >= limit) {

@@ -13,8 +13,24 @@ import java.util.List;
  * @param root the table holding the tenant column
  * @param tenantColumn the tenant column of {@code root}
  * @param tenantType the SQL type of the tenant column (PostgreSQL casts the bound tenant id to it)
+ * @param tenantTypeInSchema the tenant column's type is a type of the table's own schema (a domain, an enum), named
+ *     with the schema of the side the SQL runs on ({@link Catalog.Column#schemaType})
  */
-public record Ownership(String table, List<Catalog.ForeignKey> hops, String root, String tenantColumn, String tenantType) {
+public record Ownership(String table, List<Catalog.ForeignKey> hops, String root, String tenantColumn, String tenantType,
+        boolean tenantTypeInSchema) {
+
+    /** Ownership whose tenant column has a built-in (or otherwise schema-independent) type. */
+    public Ownership(String table, List<Catalog.ForeignKey> hops, String root, String tenantColumn, String tenantType) {
+        this(table, hops, root, tenantColumn, tenantType, false);
+    }
+
+    /**
+     * @param schema the schema of the side the SQL runs against
+     * @return the tenant column's type as it resolves in {@code schema}
+     */
+    public String tenantTypeIn(String schema) {
+        return tenantTypeInSchema ? Engine.POSTGRESQL.q(schema) + "." + tenantType : tenantType;
+    }
 
     /** @return alias of the table holding the tenant column */
     public String rootAlias() {
@@ -54,9 +70,19 @@ public record Ownership(String table, List<Catalog.ForeignKey> hops, String root
         return b.toString();
     }
 
-    /** @return the placeholder that binds the tenant id as a parameter, cast to the column type on PostgreSQL */
-    public String tenantParam(Engine e) {
-        return e == Engine.POSTGRESQL ? "CAST(? AS " + tenantType + ")" : "?";
+    /**
+     * @param schema the schema the SQL runs against (the tenant column's type resolves there)
+     * @return the placeholder that binds the tenant id as a parameter, cast to the column type on PostgreSQL
+     */
+    public String tenantParam(Engine e, String schema) {
+        return e == Engine.POSTGRESQL ? "CAST(? AS " + tenantTypeIn(schema) + ")" : "?";
+    }
+
+    /**
+     * @return {@link #fromWhere} with the tenant bound as the statement's first parameter ({@link #tenantParam})
+     */
+    public String fromWhereTenant(Engine e, String schema) {
+        return fromWhere(e, schema, tenantParam(e, schema));
     }
 
     /**

@@ -27,7 +27,7 @@ public final class Planner {
             String col = tenantColumns.getOrDefault(t.name(), defaultTenantColumn);
             Catalog.Column c = t.column(col);
             if (c != null) {
-                own.put(t.name(), new Ownership(t.name(), List.of(), t.name(), col, c.type()));
+                own.put(t.name(), new Ownership(t.name(), List.of(), t.name(), col, c.type(), c.schemaType()));
             }
         }
         // Breadth first: each round adds tables one FK hop further from a tenant column, so the chain is shortest.
@@ -45,7 +45,8 @@ public final class Planner {
                         List<Catalog.ForeignKey> hops = new ArrayList<>();
                         hops.add(fk);
                         hops.addAll(parent.hops());
-                        Ownership o = new Ownership(t.name(), List.copyOf(hops), parent.root(), parent.tenantColumn(), parent.tenantType());
+                        Ownership o = new Ownership(t.name(), List.copyOf(hops), parent.root(), parent.tenantColumn(), parent.tenantType(),
+                                parent.tenantTypeInSchema());
                         Ownership prev = next.get(t.name());
                         if (prev == null) {
                             next.put(t.name(), o);

@@ -52,9 +52,10 @@ public final class ReferenceTables {
 
     private static long copyPg(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Engine e)
             throws SQLException {
-        CopyOut out = src.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + e.q(srcSchema, j.name()) + " (" + j.columnList(e)
+        // the written columns only: COPY TO cannot name a generated column's value into COPY FROM
+        CopyOut out = src.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + e.q(srcSchema, j.name()) + " (" + j.writeColumnList(e)
                 + ") TO STDOUT");
-        CopyIn in = dst.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + e.q(dstSchema, j.name()) + " (" + j.columnList(e)
+        CopyIn in = dst.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e)
                 + ") FROM STDIN");
         try {
             byte[] buf;
@@ -74,7 +75,7 @@ public final class ReferenceTables {
 
     private static long copyMySql(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Engine e)
             throws SQLException {
-        List<String> cols = j.columns();
+        List<String> cols = j.writtenNames();
         StringBuilder marks = new StringBuilder();
         for (int i = 0; i < cols.size(); i++) {
             marks.append(i > 0 ? ", " : "").append('?');
@@ -82,9 +83,9 @@ public final class ReferenceTables {
         long n = 0;
         boolean dstAuto = dst.getAutoCommit();
         dst.setAutoCommit(false);
-        try (PreparedStatement sel = src.prepareStatement("SELECT " + j.selectList(e, false) + " FROM " + e.q(srcSchema, j.name()) + " t0",
+        try (PreparedStatement sel = src.prepareStatement("SELECT " + j.writeSelectList(e, false) + " FROM " + e.q(srcSchema, j.name()) + " t0",
                 ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-             PreparedStatement ins = dst.prepareStatement("INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.columnList(e) + ") VALUES ("
+             PreparedStatement ins = dst.prepareStatement("INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e) + ") VALUES ("
                      + marks + ")")) {
             sel.setFetchSize(Integer.MIN_VALUE);
             try (ResultSet r = sel.executeQuery()) {

@@ -106,7 +106,7 @@ public final class Replayer {
                 // onto the old source) never sees an intermediate state that breaks one
                 List<TableJob> order = new ArrayList<>();
                 List<List<List<String>>> keysOf = new ArrayList<>();
-                List<List<Object[]>> rowsOf = new ArrayList<>();
+                List<List<Row>> rowsOf = new ArrayList<>();
                 for (TableJob job : jobs.values()) {
                     Set<String> changed = keys.get(job.name());
                     if (changed == null) {
@@ -157,24 +157,51 @@ public final class Replayer {
     }
 
     /**
+     * One source row to write: the values of the {@linkplain TableJob#written() written columns} and, separately, its
+     * key (a key column may be a generated column, which is read but never written).
+     */
+    private record Row(Object[] values, Object[] key) {
+    }
+
+    /**
      * Reads the current source rows of a set of keys of one table (owned by the tenant): one SELECT. Keys are
      * compared by the databases (bound and cast to the column types), never as Java text.
      *
      * @param hashes receives key (as {@link TableJob#keyJson}) → hash of each row read, as verification hashes it
+     *     (every column, generated ones included)
      * @return the rows, values ready to write on the same engine
      */
-    private List<Object[]> fetch(Connection src, TableJob job, List<List<String>> keys, Map<String, long[]> hashes) throws SQLException {
-        List<String> cols = job.columns();
-        // typed columns (hashed as verification does), then on PostgreSQL the same as ::text (written: the server's own
-        // text output, whatever pgjdbc's transfer mode), then the key
-        int n0 = cols.size();
+    private List<Row> fetch(Connection src, TableJob job, List<List<String>> keys, Map<String, long[]> hashes) throws SQLException {
+        List<Catalog.Column> all = job.def().columns();
+        List<Catalog.Column> written = job.written();
+        List<String> keyCols = job.def().keyColumns();
+        // every column typed (hashed as verification does), then on PostgreSQL the written ones as ::text (written: the
+        // server's own text output, whatever pgjdbc's transfer mode), then the key as JSON, then (PostgreSQL) the key
+        // columns as ::text
+        int n0 = all.size();
         boolean pg = e == Engine.POSTGRESQL;
-        String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.selectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
-                + job.own().fromWhere(e, srcSchema, job.own().tenantParam(e)) + " AND " + job.keyTuple(e, "t0.") + " IN "
-                + job.keyMarks(e, keys.size());
+        StringBuilder keyText = new StringBuilder();
+        for (String k : keyCols) {
+            keyText.append(", t0.").append(e.q(k)).append("::text");
+        }
+        String sel = "SELECT " + job.selectList(e, false) + (pg ? ", " + job.writeSelectList(e, true) : "") + ", " + job.keyJson(e, "t0.")
+                + (pg ? keyText : "") + job.own().fromWhereTenant(e, srcSchema) + " AND " + job.keyTuple(e, "t0.") + " IN "
+                + job.keyMarks(e, srcSchema, keys.size());
+        int nw = written.size();
+        int[] writtenAt = new int[nw]; // MySQL: position of each written column among all columns
+        for (int i = 0, w = 0; i < n0; i++) {
+            if (!all.get(i).generated()) {
+                writtenAt[w++] = i;
+            }
+        }
+        int jsonAt = pg ? n0 + nw + 1 : n0 + 1;
+        int[] keyAt = new int[keyCols.size()];
+        for (int i = 0; i < keyAt.length; i++) {
+            keyAt[i] = pg ? jsonAt + 1 + i : job.columns().indexOf(keyCols.get(i)) + 1;
+        }
         java.security.MessageDigest md = Checksums.sha256();
         String[] vals = new String[n0];
-        List<Object[]> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         try (PreparedStatement p = src.prepareStatement(sel)) {
             int n = 1;
             p.setString(n++, tenant);
@@ -185,42 +212,35 @@ public final class Replayer {
             }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    Object[] row = new Object[n0];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = pg ? r.getString(n0 + i + 1) : job.read(e, r, i + 1);
+                    Object[] values = new Object[nw];
+                    for (int i = 0; i < nw; i++) {
+                        values[i] = pg ? r.getString(n0 + i + 1) : TableJob.read(e, r, writtenAt[i] + 1, written.get(i));
                     }
-                    rows.add(row);
-                    hashes.put(r.getString(pg ? 2 * n0 + 1 : n0 + 1), Checksums.rowHash(md, Checksums.encode(r, vals)));
+                    Object[] key = new Object[keyAt.length];
+                    for (int i = 0; i < key.length; i++) {
+                        key[i] = pg ? r.getString(keyAt[i]) : TableJob.read(e, r, keyAt[i], job.def().column(keyCols.get(i)));
+                    }
+                    rows.add(new Row(values, key));
+                    hashes.put(r.getString(jsonAt), Checksums.rowHash(md, Checksums.encode(r, vals)));
                 }
             }
         }
         return rows;
     }
 
-    private int[] keyIndexes(TableJob job) {
-        List<String> keyCols = job.def().keyColumns();
-        List<String> cols = job.columns();
-        int[] keyIdx = new int[keyCols.size()];
-        for (int i = 0; i < keyIdx.length; i++) {
-            keyIdx[i] = cols.indexOf(keyCols.get(i));
-        }
-        return keyIdx;
-    }
-
     /** One DELETE on the target for the requested keys that the source no longer has (for this tenant). */
-    private void deleteMissing(Connection tgt, TableJob job, List<List<String>> keys, List<Object[]> rows) throws SQLException {
+    private void deleteMissing(Connection tgt, TableJob job, List<List<String>> keys, List<Row> rows) throws SQLException {
         if (rows.size() >= keys.size()) {
             // every row read matched at least one requested key and a key matches at most one row (it is the row key):
             // as many rows as keys means every key has its row on the source, so there is nothing to delete
             return;
         }
-        int[] keyIdx = keyIndexes(job);
         String tbl = e.q(tgtSchema, job.name());
         // delete what the source no longer has (for this tenant)
         StringBuilder del = new StringBuilder("DELETE FROM ").append(tbl).append(" WHERE ").append(job.keyTuple(e, "")).append(" IN ")
-                .append(job.keyMarks(e, keys.size()));
+                .append(job.keyMarks(e, tgtSchema, keys.size()));
         if (!rows.isEmpty()) {
-            del.append(" AND NOT ").append(job.keyTuple(e, "")).append(" IN ").append(job.keyMarks(e, rows.size()));
+            del.append(" AND NOT ").append(job.keyTuple(e, "")).append(" IN ").append(job.keyMarks(e, tgtSchema, rows.size()));
         }
         try (PreparedStatement p = tgt.prepareStatement(del.toString())) {
             int n = 1;
@@ -229,9 +249,9 @@ public final class Replayer {
                     p.setString(n++, v);
                 }
             }
-            for (Object[] row : rows) {
-                for (int i : keyIdx) {
-                    p.setObject(n++, row[i]);
+            for (Row row : rows) {
+                for (Object v : row.key()) {
+                    p.setObject(n++, v);
                 }
             }
             p.executeUpdate();
@@ -239,17 +259,17 @@ public final class Replayer {
     }
 
     /** A batch of upserts on the target. */
-    private void upsert(Connection tgt, TableJob job, List<Object[]> rows) throws SQLException {
+    private void upsert(Connection tgt, TableJob job, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         List<String> keyCols = job.def().keyColumns();
-        List<String> cols = job.columns();
+        List<String> cols = job.writtenNames(); // generated columns are computed by the target
         String tbl = e.q(tgtSchema, job.name());
         StringBuilder one = new StringBuilder("(");
         StringBuilder set = new StringBuilder();
         for (String c : cols) {
-            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c) + ")" : "?");
+            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c, tgtSchema) + ")" : "?");
             if (!keyCols.contains(c)) {
                 set.append(set.length() > 0 ? ", " : "").append(e.q(c)).append(" = ")
                         .append(e == Engine.POSTGRESQL ? "EXCLUDED." + e.q(c) : "VALUES(" + e.q(c) + ")");
@@ -264,7 +284,7 @@ public final class Replayer {
         // no statement touches a row twice; chunks stay far below the 65,535 bind parameters of the PostgreSQL protocol
         int perStatement = Math.max(1, Math.min(rows.size(), MAX_PARAMS / cols.size()));
         for (int from = 0; from < rows.size(); from += perStatement) {
-            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
+            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
             StringBuilder values = new StringBuilder();
             for (int i = 0; i < chunk.size(); i++) {
                 values.append(i > 0 ? ", " : "").append(one);
@@ -272,16 +292,16 @@ public final class Replayer {
             String upsert;
             if (e == Engine.POSTGRESQL) {
                 // OVERRIDING SYSTEM VALUE: a destination table may have GENERATED ALWAYS identity columns (a rollback's old tables)
-                upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") OVERRIDING SYSTEM VALUE VALUES " + values + " ON CONFLICT ("
+                upsert = "INSERT INTO " + tbl + " (" + job.writeColumnList(e) + ") OVERRIDING SYSTEM VALUE VALUES " + values + " ON CONFLICT ("
                         + keyList + ") DO " + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
             } else {
-                upsert = "INSERT INTO " + tbl + " (" + job.columnList(e) + ") VALUES " + values + " ON DUPLICATE KEY UPDATE "
+                upsert = "INSERT INTO " + tbl + " (" + job.writeColumnList(e) + ") VALUES " + values + " ON DUPLICATE KEY UPDATE "
                         + (set.length() == 0 ? e.q(keyCols.get(0)) + " = " + e.q(keyCols.get(0)) : set);
             }
             try (PreparedStatement p = tgt.prepareStatement(upsert)) {
                 int n = 1;
-                for (Object[] row : chunk) {
-                    for (Object v : row) {
+                for (Row row : chunk) {
+                    for (Object v : row.values()) {
                         p.setObject(n++, v);
                     }
                 }

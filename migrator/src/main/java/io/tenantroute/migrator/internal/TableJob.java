@@ -6,6 +6,18 @@ import java.util.List;
 /**
  * One owned table of a move with the SQL built for it.
  *
+ * <p>This is the one place that decides which columns are <em>read</em> and which are <em>written</em>. Every
+ * column is read and compared ({@link #columns}, {@link #selectList}: verification checksums, the incremental
+ * verifier, archives), generated columns included — both sides compute them from the same definition, so their
+ * values agree, and the checksums of tables without generated columns stay what they were. Only the
+ * {@linkplain #written() written columns} — every column but the generated ones, which the database computes and
+ * refuses to be given — are copied, replayed, rolled back and imported ({@link #writeSelectList},
+ * {@link #writeColumnList}, {@link #read}).
+ *
+ * <p>Type names: a PostgreSQL type of the table's own schema (enum, domain, composite) exists once per schema, so
+ * SQL that names a type takes the schema of the side it runs on ({@link #type(String, String)},
+ * {@link #keyMarks(Engine, String, int)}).
+ *
  * @param def the source definition
  * @param own how the tenant's rows are selected
  */
@@ -15,7 +27,7 @@ public record TableJob(Catalog.Table def, Ownership own) {
         return def.name();
     }
 
-    /** @return the column names, in order */
+    /** @return the names of every column, in table order: what is read and compared */
     public List<String> columns() {
         List<String> n = new ArrayList<>();
         for (Catalog.Column c : def.columns()) {
@@ -24,10 +36,52 @@ public record TableJob(Catalog.Table def, Ownership own) {
         return n;
     }
 
-    /** @return {@code t0.a, t0.b}; PostgreSQL with {@code ::text} when {@code asText} */
-    public String selectList(Engine e, boolean asText) {
-        StringBuilder b = new StringBuilder();
+    /** @return the columns a copy, replay, rollback or import writes, in table order: all but the generated ones */
+    public List<Catalog.Column> written() {
+        List<Catalog.Column> w = new ArrayList<>();
         for (Catalog.Column c : def.columns()) {
+            if (!c.generated()) {
+                w.add(c);
+            }
+        }
+        return w;
+    }
+
+    /** @return the names of {@link #written()} */
+    public List<String> writtenNames() {
+        List<String> n = new ArrayList<>();
+        for (Catalog.Column c : written()) {
+            n.add(c.name());
+        }
+        return n;
+    }
+
+    /** @return whether some column is generated (not written) */
+    public boolean hasGenerated() {
+        return written().size() != def.columns().size();
+    }
+
+    /**
+     * The read list: every column, in table order (verification hashes these).
+     *
+     * @return {@code t0.a, t0.b}; PostgreSQL with {@code ::text} when {@code asText}
+     */
+    public String selectList(Engine e, boolean asText) {
+        return selectList(def.columns(), e, asText);
+    }
+
+    /**
+     * The columns to write, as a select list of the source (in the order of {@link #writeColumnList}).
+     *
+     * @return {@code t0.a, t0.b}; PostgreSQL with {@code ::text} when {@code asText}
+     */
+    public String writeSelectList(Engine e, boolean asText) {
+        return selectList(written(), e, asText);
+    }
+
+    private static String selectList(List<Catalog.Column> cols, Engine e, boolean asText) {
+        StringBuilder b = new StringBuilder();
+        for (Catalog.Column c : cols) {
             b.append(b.length() > 0 ? ", " : "");
             if (e == Engine.MYSQL && c.type().toLowerCase(java.util.Locale.ROOT).startsWith("float")) {
                 // the text protocol sends FLOAT with 6 significant digits; as DOUBLE it is exact, and stored back into
@@ -40,30 +94,41 @@ public record TableJob(Catalog.Table def, Ownership own) {
         return b.toString();
     }
 
-    /** @return {@code "a", "b"} */
-    public String columnList(Engine e) {
+    /** @return the columns to write as an INSERT / COPY column list: {@code "a", "b"} (no generated column) */
+    public String writeColumnList(Engine e) {
         StringBuilder b = new StringBuilder();
-        for (Catalog.Column c : def.columns()) {
+        for (Catalog.Column c : written()) {
             b.append(b.length() > 0 ? ", " : "").append(e.q(c.name()));
         }
         return b.toString();
     }
 
-    /** @return the SQL type of a column */
-    public String type(String column) {
-        return def.column(column).type();
+    /**
+     * @param schema the schema of the side the SQL runs against
+     * @return the SQL type of a column, resolving in {@code schema} ({@link Catalog.Column#typeIn})
+     */
+    public String type(String column, String schema) {
+        return def.column(column).typeIn(schema);
     }
 
     /**
-     * Reads column {@code i} (1-based) for writing to the same engine. MySQL: as text except binary and bit
-     * types — Connector/J drops fractional seconds of temporal objects against MariaDB (it reports 5.5.5-…),
-     * text keeps them exact.
+     * Reads written column {@code i} (1-based) of a result whose columns follow {@link #writeSelectList}, for writing
+     * to the same engine (see {@link #read(Engine, java.sql.ResultSet, int, Catalog.Column)}).
      */
     public Object read(Engine e, java.sql.ResultSet r, int i) throws java.sql.SQLException {
+        return read(e, r, i, written().get(i - 1));
+    }
+
+    /**
+     * Reads result column {@code i} (1-based), holding column {@code c}, for writing to the same engine.
+     * PostgreSQL: text. MySQL: as text except binary and bit types — Connector/J drops fractional seconds of
+     * temporal objects against MariaDB (it reports 5.5.5-…), text keeps them exact.
+     */
+    public static Object read(Engine e, java.sql.ResultSet r, int i, Catalog.Column c) throws java.sql.SQLException {
         if (e == Engine.POSTGRESQL) {
             return r.getString(i);
         }
-        String t = def.columns().get(i - 1).type().toLowerCase(java.util.Locale.ROOT);
+        String t = c.type().toLowerCase(java.util.Locale.ROOT);
         if (t.startsWith("year")) {
             // getString of YEAR is a date (yearIsDateType): 0000 would come back as 2000-01-01; the raw text is exact
             byte[] b = r.getBytes(i);
@@ -103,14 +168,15 @@ public record TableJob(Catalog.Table def, Ownership own) {
     }
 
     /**
+     * @param schema the schema of the side the SQL runs against (key types resolve there)
      * @return {@code (?, ?, …)} for {@code n} keys, each bound as text (cast to the column type on PostgreSQL), to
      *     follow {@link #keyTuple} and {@code IN}
      */
-    public String keyMarks(Engine e, int n) {
+    public String keyMarks(Engine e, String schema, int n) {
         List<String> k = def.keyColumns();
         StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
         for (int i = 0; i < k.size(); i++) {
-            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i)) + ")" : "?");
+            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i), schema) + ")" : "?");
         }
         if (k.size() > 1) {
             one.append(')');

@@ -52,20 +52,60 @@ public final class TargetSchema {
         }
     }
 
-    /** Creates the table (without foreign keys) and its indexes. */
+    /**
+     * Creates the table (without foreign keys) and its indexes. PostgreSQL: in one transaction whose search path
+     * starts with {@code schema}, so the names the source catalog printed unqualified — types of the source's schema
+     * (created there first by {@link PgTypes#create}), in column types, defaults, generated columns, CHECK
+     * constraints and index expressions — resolve in the destination schema.
+     */
     public static void createTable(Engine e, Connection c, String schema, TableJob job) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            if (e == Engine.POSTGRESQL) {
-                String qn = e.q(schema, job.name());
-                s.execute(String.format(job.def().createSql(), qn));
-                for (String idx : job.def().indexSql()) {
-                    s.execute(String.format(idx, qn));
-                }
-            } else {
-                String ddl = job.def().createSql();
-                int nl = ddl.indexOf('\n');
-                s.execute("CREATE TABLE " + e.q(schema, job.name()) + " (" + ddl.substring(nl));
+        if (e == Engine.POSTGRESQL) {
+            String qn = e.q(schema, job.name());
+            List<String> ddl = new ArrayList<>();
+            ddl.add(String.format(job.def().createSql(), qn));
+            for (String idx : job.def().indexSql()) {
+                ddl.add(String.format(idx, qn));
             }
+            executeInSchema(e, c, schema, ddl);
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            String ddl = job.def().createSql();
+            int nl = ddl.indexOf('\n');
+            s.execute("CREATE TABLE " + e.q(schema, job.name()) + " (" + ddl.substring(nl));
+        }
+    }
+
+    /**
+     * Runs statements with {@code schema} first on the search path (PostgreSQL: one transaction, {@code set_config(…,
+     * true)}, the session's own path after it, so what resolved before still does); MySQL/MariaDB: one by one, as
+     * they are (their DDL names the database).
+     */
+    public static void executeInSchema(Engine e, Connection c, String schema, List<String> sql) throws SQLException {
+        if (e != Engine.POSTGRESQL) {
+            try (Statement s = c.createStatement()) {
+                for (String q : sql) {
+                    s.execute(q);
+                }
+            }
+            return;
+        }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT set_config('search_path', quote_ident(?) || ', ' || current_setting('search_path'), true)");
+             Statement s = c.createStatement()) {
+            p.setString(1, schema);
+            p.execute();
+            for (String q : sql) {
+                s.execute(q);
+            }
+            c.commit();
+        } catch (SQLException ex) {
+            c.rollback();
+            throw ex;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 

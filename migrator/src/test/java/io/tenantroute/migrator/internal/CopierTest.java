@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The table copy on its own, against the real servers: values that break naive text formats round-trip exactly
- * (PostgreSQL COPY; MySQL LOAD DATA LOCAL INFILE and the batched-insert fallback), more rows than one MySQL load
- * statement, and a target that rejects a row fails the copy and keeps nothing.
+ * (PostgreSQL COPY; MySQL LOAD DATA LOCAL INFILE and the batched-insert fallback), generated columns are left to the
+ * target on every path, more rows than one MySQL load statement, and a target that rejects a row fails the copy and
+ * keeps nothing.
  */
 class CopierTest {
     /** Quotes, a backslash, SQL: bound or escaped, never interpreted. */
@@ -186,6 +187,62 @@ class CopierTest {
 
     enum MySqlPath {
         LOAD_DATA, INSERT_FALLBACK
+    }
+
+    @ParameterizedTest
+    @EnumSource(PgFormat.class)
+    void postgres_generatedColumnsAreLeftToTheTarget_enumAndDomainColumnsCopied(PgFormat format) throws Exception {
+        var server = TestDatabases.server(io.tenantroute.testsupport.Engine.POSTGRESQL);
+        try (TestDatabase src = server.createDatabase("copy_src"); TestDatabase dst = server.createDatabase("copy_dst")) {
+            String ddl = "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+                    + " CREATE DOMAIN pos AS integer CHECK (VALUE > 0);"
+                    + " CREATE TABLE gen (id int PRIMARY KEY, twice int GENERATED ALWAYS AS (id * 2) STORED, tenant_id text NOT NULL,"
+                    + " q pos, m mood, ms mood[], label text GENERATED ALWAYS AS ('#' || id) STORED, b bytea)";
+            src.execute(ddl, "INSERT INTO gen (id, tenant_id, q, m, ms, b) VALUES (1, 'acme', 3, 'ok', '{sad,ok}', '\\x00ff'),"
+                    + " (2, 'acme', NULL, NULL, NULL, NULL), (3, 'other', 1, 'sad', NULL, NULL)");
+            dst.execute(ddl);
+            try (Connection s = src.connect(); Connection d = dst.connect()) {
+                assertEquals(2, Copier.copyPg(s, "public", d, "public", job(src, Engine.POSTGRESQL, "public", "gen"), "acme", r -> { },
+                        format == PgFormat.BINARY));
+            }
+            String q = "SELECT string_agg(concat_ws('|', id, twice, q, m, ms, label, encode(b, 'hex')), ',' ORDER BY id) FROM gen WHERE tenant_id = 'acme'";
+            try (Connection a = src.connect(); Connection b = dst.connect(); ResultSet ra = a.createStatement().executeQuery(q);
+                 ResultSet rb = b.createStatement().executeQuery(q)) {
+                ra.next();
+                rb.next();
+                assertEquals("1|2|3|ok|{sad,ok}|#1|00ff,2|4|#2", rb.getString(1));
+                assertEquals(ra.getString(1), rb.getString(1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MySqlPath.class)
+    void mysql_generatedColumnsAreLeftToTheTarget(MySqlPath path) throws Exception {
+        var server = TestDatabases.server(io.tenantroute.testsupport.Engine.MYSQL);
+        try (TestDatabase src = server.createDatabase("copy_src"); TestDatabase dst = server.createDatabase("copy_dst")) {
+            // generated columns between the others, before a hex-loaded and a BIT column (their LOAD DATA variables)
+            String ddl = "CREATE TABLE gen (id int AUTO_INCREMENT PRIMARY KEY, n int NOT NULL, twice int AS (n * 2) STORED,"
+                    + " tenant_id varchar(50) NOT NULL, qty int, v int AS (qty + 1) VIRTUAL, b varbinary(10), bt bit(4),"
+                    + " label varchar(20) AS (CONCAT('#', n)) PERSISTENT) ENGINE=InnoDB";
+            src.execute(ddl, "INSERT INTO gen (id, n, tenant_id, qty, b, bt) VALUES (1, 1, 'acme', 5, X'00ff', b'1010'),"
+                    + " (2, 2, 'acme', NULL, NULL, NULL), (3, 3, 'other', 1, NULL, NULL)");
+            dst.execute(ddl);
+            try (Connection s = connect(src, true); Connection d = connect(dst, path == MySqlPath.LOAD_DATA)) {
+                assertEquals(2, Copier.copy(Engine.MYSQL, s, src.name(), d, dst.name(), job(src, Engine.MYSQL, src.name(), "gen"), "acme",
+                        r -> { }));
+                assertEquals(path == MySqlPath.LOAD_DATA, sessionStatus(d, "Com_insert") == 0, "the path taken");
+            }
+            String q = "SELECT GROUP_CONCAT(CONCAT_WS('|', id, twice, qty, v, HEX(b), bt + 0, label) ORDER BY id SEPARATOR ',') FROM gen"
+                    + " WHERE tenant_id = 'acme'";
+            try (Connection a = src.connect(); Connection b = dst.connect(); ResultSet ra = a.createStatement().executeQuery(q);
+                 ResultSet rb = b.createStatement().executeQuery(q)) {
+                ra.next();
+                rb.next();
+                assertEquals("1|2|5|6|00FF|10|#1,2|4|#2", rb.getString(1));
+                assertEquals(ra.getString(1), rb.getString(1));
+            }
+        }
     }
 
     @ParameterizedTest
