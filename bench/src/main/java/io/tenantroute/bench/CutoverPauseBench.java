@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code dedicated} database starts; writers go on for {@code --after} seconds after it returns.
  *
  * <p>Reported: percentiles of the whole run, before the move, during copy/catch-up, and in the cutover window
- * (writes whose [start, end] overlaps [freeze step, move returned]); the longest write (the longest pause).
+ * (writes whose [start, end] overlaps [freeze step, move returned]); the longest write (the longest pause). When the
+ * mover throttled the tenant before the freeze (its backlog was not draining), the throttled window [throttle, freeze]
+ * is reported on its own.
  * Lost writes: per writer, acknowledged inserts vs its rows on the target, acknowledged counter increments vs the
  * counter on the target; extra rows; and rows acknowledged on {@code dedicated} that also reached the source.
  *
@@ -171,7 +173,14 @@ public final class CutoverPauseBench {
                         res.verification().matches() ? "match" : "MISMATCH", loadBefore, loadAfter);
                 report("whole run", recs, runStart, Long.MAX_VALUE);
                 report("before move", recs, runStart, m0);
-                report("move until freeze", recs, m0, freeze);
+                Long throttle = steps.get("throttle");
+                if (throttle != null) {
+                    // the mover throttled the tenant's transactions because the backlog was not draining
+                    report("move until throttle", recs, m0, throttle);
+                    report("throttled (throttle..freeze)", recs, throttle, freeze);
+                } else {
+                    report("move until freeze", recs, m0, freeze);
+                }
                 report("cutover window (freeze..move returned)", recs, freeze, m1);
                 report("after move", recs, m1, Long.MAX_VALUE);
             }

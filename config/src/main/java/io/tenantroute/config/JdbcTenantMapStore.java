@@ -110,7 +110,39 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     }
 
     private static final String TARGET_COLUMNS = "name, jdbc_url, username, password_ref, version";
-    private static final String ROUTE_COLUMNS = "tenant_id, target, schema_name, state, version";
+    private static final String ROUTE_COLUMNS = "tenant_id, target, schema_name, state, version, next_target";
+    /** The route columns of control tables not yet migrated to V2 (no {@code next_target}). */
+    private static final String ROUTE_COLUMNS_V1 = "tenant_id, target, schema_name, state, version";
+    /** How long reads use {@link #ROUTE_COLUMNS_V1} after finding no {@code next_target} before they look again. */
+    private static final long PRE_V2_RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * {@link System#nanoTime()} when a read last found the control tables without {@code routes.next_target}
+     * (created by an older TenantRoute, {@code tenantroute init} not yet run since); 0 while they have it.
+     */
+    private volatile long preV2Since;
+    private final AtomicBoolean warnedPreV2 = new AtomicBoolean();
+
+    /**
+     * @return the route columns reads select: all of them, unless the control tables were found to predate V2
+     *     within the last {@link #PRE_V2_RECHECK_NANOS} — a newer driver keeps routing against older control
+     *     tables (without next targets) until {@code tenantroute init} upgrades them
+     */
+    private String routeColumns() {
+        long since = preV2Since;
+        return since != 0 && System.nanoTime() - since < PRE_V2_RECHECK_NANOS ? ROUTE_COLUMNS_V1 : ROUTE_COLUMNS;
+    }
+
+    /** Remembers that the routes table has no next_target column (after a read failed on it); warns once. */
+    private void foundPreV2() {
+        long now = System.nanoTime();
+        preV2Since = now == 0 ? 1 : now;
+        if (warnedPreV2.compareAndSet(false, true)) {
+            LOG.warn("tenant map {}: the control tables predate this TenantRoute (no routes.next_target); routing works, but "
+                    + "changes are refused and drivers cannot warm a move's destination until `tenantroute init` upgrades them",
+                    description);
+        }
+    }
 
     // ---------------------------------------------------------------- reads
 
@@ -169,7 +201,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     /** {@inheritDoc} Ordered by tenant id (binary order). @throws SQLException as {@link #version()} */
     @Override
     public List<Route> routes() throws SQLException {
-        return queryRoutes("SELECT " + ROUTE_COLUMNS + " FROM " + table("routes") + " ORDER BY tenant_id", null, "reading the routes");
+        return queryRoutes(cols -> "SELECT " + cols + " FROM " + table("routes") + " ORDER BY tenant_id", null, "reading the routes");
     }
 
     /**
@@ -181,7 +213,16 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     public Optional<Route> route(String tenant) throws SQLException {
         TenantIds.requireValid(tenant);
         try (Connection c = connection()) {
-            return Optional.ofNullable(readRoute(c, tenant, false));
+            String cols = routeColumns();
+            try {
+                return Optional.ofNullable(readRoute(c, tenant, cols, false));
+            } catch (SQLException e) {
+                if (cols != ROUTE_COLUMNS || !SqlErrors.isMissingColumn(e)) {
+                    throw e;
+                }
+                foundPreV2(); // autocommit: the failed statement left nothing to roll back
+                return Optional.ofNullable(readRoute(c, tenant, ROUTE_COLUMNS_V1, false));
+            }
         } catch (SQLException e) {
             if (readsAsEmpty(e)) {
                 return Optional.empty();
@@ -193,27 +234,43 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     /** {@inheritDoc} @throws SQLException as {@link #version()} */
     @Override
     public List<Route> routesChangedSince(long version) throws SQLException {
-        return queryRoutes("SELECT " + ROUTE_COLUMNS + " FROM " + table("routes") + " WHERE version > ? ORDER BY version",
+        return queryRoutes(cols -> "SELECT " + cols + " FROM " + table("routes") + " WHERE version > ? ORDER BY version",
                 version, "reading routes changed since version " + version);
     }
 
-    private List<Route> queryRoutes(String sql, Long param, String what) throws SQLException {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (param != null) {
-                ps.setLong(1, param);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Route> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(route(rs));
+    private List<Route> queryRoutes(java.util.function.UnaryOperator<String> sqlWithColumns, Long param, String what)
+            throws SQLException {
+        try (Connection c = connection()) {
+            String cols = routeColumns();
+            try {
+                return queryRoutes(c, sqlWithColumns.apply(cols), cols, param);
+            } catch (SQLException e) {
+                if (cols != ROUTE_COLUMNS || !SqlErrors.isMissingColumn(e)) {
+                    throw e;
                 }
-                return List.copyOf(out);
+                foundPreV2();
+                return queryRoutes(c, sqlWithColumns.apply(ROUTE_COLUMNS_V1), ROUTE_COLUMNS_V1, param);
             }
         } catch (SQLException e) {
             if (readsAsEmpty(e)) {
                 return List.of();
             }
             throw SqlErrors.translate(e, schema, what);
+        }
+    }
+
+    private static List<Route> queryRoutes(Connection c, String sql, String cols, Long param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param != null) {
+                ps.setLong(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Route> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(route(rs, cols));
+                }
+                return List.copyOf(out);
+            }
         }
     }
 
@@ -305,7 +362,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} Clears the route's next target.
      *
      * @throws SQLException {@link TenantRouteSqlState#UNKNOWN_TARGET} (TR005) when the target is not defined
      *     and is not {@code shared}; {@link TenantRouteSqlState#INVALID_TENANT}; else as {@link #version()}
@@ -316,12 +373,12 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         return change("routing tenant '" + tenant + "' to '" + target + "'", (c, v) -> {
             requireTarget(c, tenant, target);
             Route old = readRoute(c, tenant, true);
-            writeRoute(c, old != null, tenant, target, schemaName, old == null ? RouteState.ACTIVE : old.state(), v);
+            writeRoute(c, old != null, tenant, target, schemaName, old == null ? RouteState.ACTIVE : old.state(), null, v);
         });
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} Keeps the route's next target.
      *
      * @throws SQLException {@link TenantRouteSqlState#INVALID_TENANT}; else as {@link #version()}
      */
@@ -332,15 +389,16 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         return change("setting tenant '" + tenant + "' " + state.label(), (c, v) -> {
             Route old = readRoute(c, tenant, true);
             if (old == null) {
-                writeRoute(c, false, tenant, Target.SHARED, null, state, v);
+                writeRoute(c, false, tenant, Target.SHARED, null, state, null, v);
             } else {
-                writeRoute(c, true, tenant, old.target(), old.schema(), state, v);
+                writeRoute(c, true, tenant, old.target(), old.schema(), state, old.nextTarget(), v);
             }
         });
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} Clears the route's next target (as {@link #compareAndSetRoute(String, long, String, String,
+     * RouteState, String)} with null).
      *
      * @throws SQLException {@link TenantRouteSqlState#MAP_CONFLICT} (TR008, transient) when the route's version
      *     is no longer {@code expectedRouteVersion}; {@link TenantRouteSqlState#UNKNOWN_TARGET} (TR005);
@@ -349,6 +407,20 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     @Override
     public long compareAndSetRoute(String tenant, long expectedRouteVersion, String target, String schemaName, RouteState state)
             throws SQLException {
+        return compareAndSetRoute(tenant, expectedRouteVersion, target, schemaName, state, null);
+    }
+
+    /**
+     * {@inheritDoc} Stored in {@code routes.next_target} (control tables migrated to V2 by {@code tenantroute init}).
+     *
+     * @throws SQLException {@link TenantRouteSqlState#MAP_CONFLICT} (TR008, transient) when the route's version
+     *     is no longer {@code expectedRouteVersion}; {@link TenantRouteSqlState#UNKNOWN_TARGET} (TR005) when
+     *     {@code target} or {@code nextTarget} is neither defined nor {@code shared};
+     *     {@link TenantRouteSqlState#INVALID_TENANT}; else as {@link #version()}
+     */
+    @Override
+    public long compareAndSetRoute(String tenant, long expectedRouteVersion, String target, String schemaName, RouteState state,
+            String nextTarget) throws SQLException {
         TenantIds.requireValid(tenant);
         java.util.Objects.requireNonNull(state, "state");
         return change("changing the route of tenant '" + tenant + "'", (c, v) -> {
@@ -360,7 +432,11 @@ public final class JdbcTenantMapStore implements TenantMapStore {
                         + "', " + old.state().label() + ")") + "; re-read and retry");
             }
             requireTarget(c, tenant, target);
-            writeRoute(c, old != null, tenant, target, schemaName, state, v);
+            String next = nextTarget == null || nextTarget.isEmpty() ? null : nextTarget;
+            if (next != null) {
+                requireTarget(c, tenant, next);
+            }
+            writeRoute(c, old != null, tenant, target, schemaName, state, next, v);
         });
     }
 
@@ -372,18 +448,20 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         }
     }
 
-    private void writeRoute(Connection c, boolean exists, String tenant, String target, String schemaName, RouteState state, long v)
-            throws SQLException {
+    private void writeRoute(Connection c, boolean exists, String tenant, String target, String schemaName, RouteState state,
+            String nextTarget, long v) throws SQLException {
         String sql = exists
-                ? "UPDATE " + table("routes") + " SET target = ?, schema_name = ?, state = ?, version = ?, updated_at = CURRENT_TIMESTAMP"
-                        + " WHERE tenant_id = ?"
-                : "INSERT INTO " + table("routes") + " (target, schema_name, state, version, tenant_id) VALUES (?, ?, ?, ?, ?)";
+                ? "UPDATE " + table("routes") + " SET target = ?, schema_name = ?, state = ?, next_target = ?, version = ?,"
+                        + " updated_at = CURRENT_TIMESTAMP WHERE tenant_id = ?"
+                : "INSERT INTO " + table("routes") + " (target, schema_name, state, next_target, version, tenant_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, target);
             ps.setString(2, schemaName == null || schemaName.isEmpty() ? null : schemaName);
             ps.setString(3, state.label());
-            ps.setLong(4, v);
-            ps.setString(5, tenant);
+            ps.setString(4, nextTarget);
+            ps.setLong(5, v);
+            ps.setString(6, tenant);
             ps.executeUpdate();
         }
     }
@@ -451,12 +529,17 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         }
     }
 
+    /** Inside a change: all columns (a change needs control tables at V2 anyway). */
     private Route readRoute(Connection c, String tenant, boolean lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + ROUTE_COLUMNS + " FROM " + table("routes") + " WHERE tenant_id = ?"
+        return readRoute(c, tenant, ROUTE_COLUMNS, lock);
+    }
+
+    private Route readRoute(Connection c, String tenant, String cols, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table("routes") + " WHERE tenant_id = ?"
                 + (lock ? " FOR UPDATE" : ""))) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? route(rs) : null;
+                return rs.next() ? route(rs, cols) : null;
             }
         }
     }
@@ -473,8 +556,18 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         return new Target(name, rs.getString(2), rs.getString(3), ref, rs.getLong(5));
     }
 
-    private static Route route(ResultSet rs) throws SQLException {
-        return new Route(rs.getString(1), rs.getString(2), rs.getString(3), RouteState.fromLabel(rs.getString(4)), rs.getLong(5));
+    /** A route from a row of {@code cols} ({@link #ROUTE_COLUMNS} or {@link #ROUTE_COLUMNS_V1}). */
+    private static Route route(ResultSet rs, String cols) throws SQLException {
+        String state = rs.getString(4);
+        RouteState s;
+        try {
+            s = RouteState.fromLabel(state);
+        } catch (IllegalArgumentException e) {
+            throw TenantRouteSqlState.MAP_UNAVAILABLE.exception("the route of tenant '" + rs.getString(1) + "' has state '" + state
+                    + "', which this TenantRoute does not know: upgrade it", e);
+        }
+        return new Route(rs.getString(1), rs.getString(2), rs.getString(3), s, rs.getLong(5),
+                cols == ROUTE_COLUMNS ? rs.getString(6) : null);
     }
 
     private Connection connection() throws SQLException {

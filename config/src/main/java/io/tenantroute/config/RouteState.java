@@ -10,10 +10,15 @@ import java.util.Locale;
  *   <li>{@link #SUSPENDED}: statements are refused with {@link TenantRouteSqlState#TENANT_SUSPENDED}.</li>
  *   <li>{@link #FROZEN}: statements wait (bounded) until the route is active again, then run on its current
  *       target; a move sets this during cutover.</li>
+ *   <li>{@link #THROTTLED}: statements run on the route's target as with {@link #ACTIVE}, but each driver instance
+ *       (each tenant map of a JVM) lets at most {@code tenantroute.throttle-concurrency} of the tenant's transactions
+ *       run at once; a transaction that waits longer than {@code tenantroute.throttle-wait-ms} for its turn runs
+ *       anyway (a soft limit: added latency is bounded, never a deadlock). A move sets this shortly before it
+ *       freezes the tenant, so that the writes still to be replayed inside the freeze stay few.</li>
  * </ul>
  */
 public enum RouteState {
-    ACTIVE, SUSPENDED, FROZEN;
+    ACTIVE, SUSPENDED, FROZEN, THROTTLED;
 
     /** @return the lower-case name stored in the control tables and shown to operators, e.g. {@code "frozen"} */
     public String label() {
@@ -21,7 +26,7 @@ public enum RouteState {
     }
 
     /**
-     * @param label {@code active}, {@code suspended} or {@code frozen}, any case
+     * @param label {@code active}, {@code suspended}, {@code frozen} or {@code throttled}, any case
      * @return the state
      * @throws IllegalArgumentException for any other text
      */
@@ -31,6 +36,6 @@ public enum RouteState {
                 return s;
             }
         }
-        throw new IllegalArgumentException("route state must be active, suspended or frozen, was '" + label + "'");
+        throw new IllegalArgumentException("route state must be active, suspended, frozen or throttled, was '" + label + "'");
     }
 }

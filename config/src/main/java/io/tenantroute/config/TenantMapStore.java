@@ -84,7 +84,7 @@ public interface TenantMapStore extends AutoCloseable {
 
     /**
      * Routes a tenant to a target (creating the route, state {@code active}, or changing target and schema
-     * and keeping the state).
+     * and keeping the state). Clears the route's {@link Route#nextTarget() next target}.
      *
      * @param tenant a tenant id
      * @param target a defined target, or {@code shared}
@@ -97,7 +97,8 @@ public interface TenantMapStore extends AutoCloseable {
     long setRoute(String tenant, String target, String schema) throws SQLException;
 
     /**
-     * Changes a tenant's state. A tenant without a route gets one to {@code shared} with that state.
+     * Changes a tenant's state. A tenant without a route gets one to {@code shared} with that state. Keeps the
+     * route's target, schema and {@link Route#nextTarget() next target}.
      *
      * @param tenant a tenant id
      * @param state the new state
@@ -110,7 +111,7 @@ public interface TenantMapStore extends AutoCloseable {
     /**
      * Replaces a tenant's route only if its version is still {@code expectedRouteVersion} (0: the tenant has
      * no route yet). The migrator flips a route with this so that a concurrent operator change is never
-     * overwritten.
+     * overwritten. Clears the route's {@link Route#nextTarget() next target} (as the six-argument form with null).
      *
      * @param tenant a tenant id
      * @param expectedRouteVersion the route's version as read before (its {@link Route#version()}), 0 for none
@@ -124,6 +125,33 @@ public interface TenantMapStore extends AutoCloseable {
      */
     long compareAndSetRoute(String tenant, long expectedRouteVersion, String target, String schema, RouteState state)
             throws SQLException;
+
+    /**
+     * As {@link #compareAndSetRoute(String, long, String, String, RouteState)}, also setting the route's
+     * {@link Route#nextTarget() next target}: the target a move is about to flip the route to, so that drivers
+     * open connections to it in advance (null: none). A move sets it with the route still on its source (state
+     * {@code throttled} or {@code frozen}); the flip (the five-argument form, or this one with null) clears it.
+     * Drivers see the change like any other route change (one map version, the usual notification).
+     *
+     * <p>This default implementation, for stores that cannot record a next target, ignores {@code nextTarget}
+     * (it is a hint only) and calls the five-argument form; {@link JdbcTenantMapStore} records it.
+     *
+     * @param tenant a tenant id
+     * @param expectedRouteVersion the route's version as read before (its {@link Route#version()}), 0 for none
+     * @param target a defined target, or {@code shared}
+     * @param schema the schema on the target, or null
+     * @param state the new state
+     * @param nextTarget a defined target, or {@code shared}, or null
+     * @return the new map version (also the new route's version)
+     * @throws SQLException {@link TenantRouteSqlState#MAP_CONFLICT} when the route changed meanwhile (nothing
+     *     is written); {@link TenantRouteSqlState#UNKNOWN_TARGET} when {@code target} or {@code nextTarget} is not
+     *     defined; {@link TenantRouteSqlState#INVALID_TENANT}; {@link TenantRouteSqlState#MAP_REJECTED} for a
+     *     read-only store
+     */
+    default long compareAndSetRoute(String tenant, long expectedRouteVersion, String target, String schema, RouteState state,
+            String nextTarget) throws SQLException {
+        return compareAndSetRoute(tenant, expectedRouteVersion, target, schema, state);
+    }
 
     /**
      * Asks to be told when the map may have changed (PostgreSQL LISTEN/NOTIFY, or polling the version).

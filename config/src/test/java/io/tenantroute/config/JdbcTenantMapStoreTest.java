@@ -161,6 +161,75 @@ class JdbcTenantMapStoreTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void throttledAndNextTarget_roundTrip_andAFlipClearsTheNextTarget(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgnext"); JdbcTenantMapStore store = TestControlMaps.initAndOpen(db)) {
+            store.putTarget(target("eu1", db));
+            store.putTarget(target("eu2", db));
+            long routed = store.setRoute("acme", "eu1", "acme_s");
+            assertNull(store.route("acme").orElseThrow().nextTarget());
+
+            // A move about to flip: throttled, next target eu2 (CAS with a next target).
+            long throttled = store.compareAndSetRoute("acme", routed, "eu1", "acme_s", RouteState.THROTTLED, "eu2");
+            assertEquals(routed + 1, throttled, "one version, like any other change");
+            Route expected = new Route("acme", "eu1", "acme_s", RouteState.THROTTLED, throttled, "eu2");
+            assertEquals(expected, store.route("acme").orElseThrow());
+            assertEquals(List.of(expected), store.routes());
+            assertEquals(List.of(expected), store.routesChangedSince(routed), "drivers read the hint with the change");
+
+            // setState keeps the next target (a freeze made by state alone).
+            long frozen = store.setState("acme", RouteState.FROZEN);
+            assertEquals(new Route("acme", "eu1", "acme_s", RouteState.FROZEN, frozen, "eu2"), store.route("acme").orElseThrow());
+
+            // An undefined next target is refused like an undefined target; nothing is written.
+            SQLException unknown = assertThrows(SQLException.class,
+                    () -> store.compareAndSetRoute("acme", frozen, "eu1", "acme_s", RouteState.FROZEN, "eu9"));
+            assertEquals("TR005", unknown.getSQLState());
+            assertTrue(unknown.getMessage().contains("eu9"), unknown.getMessage());
+            assertEquals(frozen, store.version());
+            // A stale version is refused before anything else, also with a next target.
+            assertEquals("TR008", assertThrows(SQLException.class,
+                    () -> store.compareAndSetRoute("acme", routed, "eu1", null, RouteState.FROZEN, "eu2")).getSQLState());
+
+            // The flip (five-argument CAS) clears the hint.
+            long flipped = store.compareAndSetRoute("acme", frozen, "eu2", "acme_s", RouteState.ACTIVE);
+            assertEquals(new Route("acme", "eu2", "acme_s", RouteState.ACTIVE, flipped, null), store.route("acme").orElseThrow());
+
+            // So do setRoute and the six-argument form with null; "shared" needs no definition as a next target.
+            long toShared = store.compareAndSetRoute("acme", flipped, "eu2", "acme_s", RouteState.THROTTLED, Target.SHARED);
+            assertEquals(Target.SHARED, store.route("acme").orElseThrow().nextTarget());
+            store.setRoute("acme", Target.SHARED, null);
+            assertNull(store.route("acme").orElseThrow().nextTarget(), "setRoute is a flip");
+            long again = store.compareAndSetRoute("acme", store.route("acme").orElseThrow().version(), Target.SHARED, null,
+                    RouteState.THROTTLED, "eu1");
+            assertEquals("eu1", store.route("acme").orElseThrow().nextTarget());
+            store.compareAndSetRoute("acme", again, Target.SHARED, null, RouteState.ACTIVE, null);
+            assertNull(store.route("acme").orElseThrow().nextTarget());
+            assertTrue(toShared < again);
+
+            // A new route can be created throttled with a next target; the interface's overload reaches this store.
+            TenantMapStore asInterface = store;
+            long created = asInterface.compareAndSetRoute("globex", 0, "eu1", null, RouteState.THROTTLED, "eu2");
+            assertEquals(new Route("globex", "eu1", null, RouteState.THROTTLED, created, "eu2"), store.route("globex").orElseThrow());
+
+            // The cached map of a driver carries the hint too.
+            try (CachedTenantMap map = CachedTenantMap.open(store, 0, 100)) {
+                assertEquals("eu2", map.route("globex").nextTarget());
+                store.compareAndSetRoute("globex", created, "eu2", null, RouteState.ACTIVE);
+                map.refresh();
+                assertEquals(new Route("globex", "eu2", null, RouteState.ACTIVE, store.version(), null), map.route("globex"));
+            }
+
+            // The CHECK constraint takes 'throttled' and still refuses unknown states.
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                String routes = TestControlMaps.controlSchema(db) + ".routes";
+                st.executeUpdate("UPDATE " + routes + " SET state = 'throttled' WHERE tenant_id = 'globex'");
+                assertThrows(SQLException.class, () -> st.executeUpdate("UPDATE " + routes + " SET state = 'paused' WHERE tenant_id = 'globex'"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void removeTarget_isRefusedWhileRoutesUseIt(Engine engine) throws SQLException {
         try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgrm"); JdbcTenantMapStore store = TestControlMaps.initAndOpen(db)) {
             store.putTarget(target("eu1", db));
@@ -307,7 +376,7 @@ class JdbcTenantMapStoreTest {
                     }));
                 }
                 int applied = runs.get(0).get() + runs.get(1).get();
-                assertEquals(1, applied, "the one migration runs exactly once");
+                assertEquals(2, applied, "each of the two migrations (V1, V2) runs exactly once");
             } finally {
                 pool.shutdownNow();
             }

@@ -38,6 +38,17 @@ public enum TenantRouteProperty {
     FROZEN_WAIT_MS("tenantroute.frozen-wait-ms", "5000",
             "How long a statement of a `frozen` tenant waits for the route to become active again, in milliseconds; "
                     + "then it fails with the transient SQLState TR002."),
+    /** How many of a throttled tenant's transactions may run at once, per tenant map of the JVM. */
+    THROTTLE_CONCURRENCY("tenantroute.throttle-concurrency", "1",
+            "How many transactions of a `throttled` tenant (a move about to freeze it) may run at once in this JVM (per "
+                    + "tenant map), 1 to 10000; the others wait for their turn, at most `tenantroute.throttle-wait-ms` each. "
+                    + "A transaction holds its turn from its first statement until commit, rollback or close (in autocommit: one "
+                    + "statement and its results)."),
+    /** How long a transaction of a throttled tenant waits for its turn, in milliseconds. */
+    THROTTLE_WAIT_MS("tenantroute.throttle-wait-ms", "50",
+            "How long a transaction of a `throttled` tenant waits for its turn, in milliseconds (0 to 60000); then it runs "
+                    + "anyway. The limit is soft: it adds at most this much latency and never deadlocks (e.g. a thread that "
+                    + "already holds another transaction of the tenant). Waits are timed in `tenantroute.throttle.wait`."),
     /** Maximum size of each per-target connection pool. */
     POOL_SIZE("tenantroute.pool-size", "10",
             "Maximum number of physical connections of each per-target pool (one set of pools per JVM, keyed by target and credentials)."),
@@ -69,8 +80,8 @@ public enum TenantRouteProperty {
                     + "anyone: each line is a statement a move would leave behind."),
     /** Micrometer metrics on or off. */
     METRICS("tenantroute.metrics", "true",
-            "Record Micrometer metrics (statements per target, route lookups and changes, frozen waits, HikariCP pool metrics) "
-                    + "in `Metrics.globalRegistry`. No Micrometer on the classpath: no metrics.", "true", "false");
+            "Record Micrometer metrics (statements per target, route lookups and changes, frozen and throttle waits, HikariCP "
+                    + "pool metrics) in `Metrics.globalRegistry`. No Micrometer on the classpath: no metrics.", "true", "false");
 
     private final String propertyName;
     private final String defaultValue;

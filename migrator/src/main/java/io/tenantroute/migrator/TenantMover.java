@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -356,7 +357,8 @@ public final class TenantMover {
         SourceCapture cap = new SourceCapture(x.se, x.srcSchema);
         List<String> created = new ArrayList<>(x.createdEarlier);
         List<String> createdTypes = new ArrayList<>(x.createdTypesEarlier);
-        Long frozenVersion = null;
+        // the route version this move last wrote (destination hint, throttle, freeze); null while it has not touched the route
+        Long routeVersion = null;
         boolean flipped = false;
         long pauseStart = 0;
         AtomicLong copied = new AtomicLong();
@@ -400,7 +402,7 @@ public final class TenantMover {
             enter(x, id, l, step, x.src.name() + "/" + x.srcSchema);
             cap.createTables(src);
             if (req.mode() == MoveMode.OFFLINE) {
-                frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
+                routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
                 pauseStart = System.nanoTime();
             }
             for (TableJob j : x.jobs) {
@@ -446,6 +448,10 @@ public final class TenantMover {
                 // 5. compare everything once, before the freeze; from here on only changed keys are re-read
                 step = "preverify";
                 enter(x, id, l, step, "");
+                // name the destination in the route: routers open connections to it now, not when the flip releases
+                // every held transaction at once (a pool that starts empty opens its connections one at a time)
+                routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.ACTIVE,
+                        x.dst.name());
                 verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
                 replayer.track(verifier);
                 requeueUncapturedCascades(x, cap, src, dst);
@@ -478,13 +484,20 @@ public final class TenantMover {
                         break;
                     }
                 }
+                long pending = replayer.pending(src);
+                if (pending > req.lagRows()) {
+                    routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.THROTTLED,
+                            x.dst.name());
+                    replayed += drainThrottled(x, l, replayer, src, dst, pending);
+                }
                 verifier.refresh(src, dst);
                 cap.vacuum(src); // the final replay reads the change table inside the freeze: without the dead rows
                 replayed += replayer.round(src, dst, false); // what arrived during the re-read
                 // 6. freeze, fence, final replay
                 step = "freeze";
                 enter(x, id, l, step, "");
-                frozenVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.FROZEN);
+                routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.FROZEN,
+                        x.dst.name());
                 pauseStart = System.nanoTime();
                 x.frozen = true;
                 x.pauseStep = "freeze";
@@ -535,7 +548,7 @@ public final class TenantMover {
             step = "flip";
             enter(x, id, l, step, x.dst.name());
             new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
-            long v = store.compareAndSetRoute(tenant, frozenVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
+            long v = store.compareAndSetRoute(tenant, routeVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
             long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
             x.pauseStep(null);
@@ -563,7 +576,7 @@ public final class TenantMover {
             }
             String reason = "step " + step + ": " + oneLine(ex);
             LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
-            rollBack(x, cap, frozenVersion, created, createdTypes);
+            rollBack(x, cap, routeVersion, created, createdTypes);
             try {
                 x.flushDeferredSteps(id);
                 journal.finish(id, "failed", reason);
@@ -599,6 +612,41 @@ public final class TenantMover {
             LOG.info("tenant '{}': {} row(s) changed on the source by FK actions (no trigger fires for them) queued for replay", x.req.tenant(), n);
         }
         return n;
+    }
+
+    /** How long a move throttles the tenant's transactions at most, waiting for the backlog to drain (ms). */
+    static final long THROTTLE_MAX_MS = 10_000;
+
+    /**
+     * The tenant's writers keep the catch-up backlog from draining (they use the database's whole capacity, and the
+     * replay is one client among them): throttle the tenant ({@link RouteState#THROTTLED} — every router lets only a
+     * few of its transactions run at once, each waiting a bounded time for its turn) and replay until the backlog is
+     * at most {@link MoveRequest#lagRows()}, it stops shrinking for 3 rounds, or {@link #THROTTLE_MAX_MS} passed. The
+     * route stays throttled until the freeze; a failure before the flip makes it active again ({@link #rollBack}).
+     * Called with the route just set throttled.
+     *
+     * @return changes replayed
+     */
+    private long drainThrottled(Ctx x, MoveListener l, Replayer replayer, Connection src, Connection dst, long pending) throws SQLException {
+        String tenant = x.req.tenant();
+        long replayed = 0;
+        long start = System.nanoTime();
+        l.step("throttle", pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
+        LOG.info("tenant '{}': {} change(s) pending and not draining; throttling its transactions until the cutover", tenant, pending);
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(THROTTLE_MAX_MS);
+        long best = pending;
+        int worse = 0;
+        int round = 0;
+        while (pending > x.req.lagRows() && worse < 3 && System.nanoTime() < deadline) {
+            replayed += replayer.round(src, dst, false);
+            pending = replayer.pending(src);
+            MoveMetrics.catchUpLag(x.dst.name(), pending);
+            l.step("throttle", "round " + (++round) + ": " + pending + " change(s) pending");
+            worse = pending < best ? 0 : worse + 1;
+            best = Math.min(best, pending);
+        }
+        LOG.info("tenant '{}': throttled {} ms, {} change(s) pending", tenant, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), pending);
+        return replayed;
     }
 
     /** Changes consumed between two vacuums of the change table during catch-up (see {@link SourceCapture#vacuum}). */
@@ -726,17 +774,22 @@ public final class TenantMover {
         LOG.info("step {} {}", step, detail);
     }
 
-    /** Undo before the flip: unfence, unfreeze / resume, drop what this move created on the destination. */
-    private void rollBack(Ctx x, SourceCapture cap, Long frozenVersion, List<String> created, List<String> createdTypes) {
+    /**
+     * Undo before the flip: unfence, route active again on the source (unfrozen, unthrottled, resumed, without the
+     * destination hint), drop what this move created on the destination.
+     *
+     * @param routeVersion the route version this move last wrote, or null when it has not changed the route
+     */
+    private void rollBack(Ctx x, SourceCapture cap, Long routeVersion, List<String> created, List<String> createdTypes) {
         String tenant = x.req.tenant();
         try (Connection src = connector.open(x.src)) {
             cap.unfence(src, tenant);
         } catch (SQLException ex) {
             LOG.error("tenant '{}': could not unfence on {}: {} — run migrate --abort", tenant, x.src.name(), oneLine(ex));
         }
-        if (frozenVersion != null) {
+        if (routeVersion != null) {
             try {
-                store.compareAndSetRoute(tenant, frozenVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
+                store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
             } catch (SQLException ex) {
                 LOG.error("tenant '{}': could not set its route active again: {}", tenant, oneLine(ex));
             }
@@ -976,8 +1029,8 @@ public final class TenantMover {
         try (Connection s = connector.open(src)) {
             new SourceCapture(Engine.of(s), m.sourceSchema()).unfence(s, tenant);
         }
-        if (route.state() != RouteState.ACTIVE && route.target().equals(m.source())) {
-            store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE);
+        if ((route.state() != RouteState.ACTIVE || route.nextTarget() != null) && route.target().equals(m.source())) {
+            store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE); // also drops the hint
         }
         List<String> created = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
@@ -1076,7 +1129,8 @@ public final class TenantMover {
         try (Connection s = connector.open(src)) {
             new SourceCapture(Engine.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
         }
-        if (route.state() == RouteState.FROZEN) {
+        if (route.state() == RouteState.FROZEN || route.state() == RouteState.THROTTLED || route.nextTarget() != null) {
+            // the interrupted move froze or throttled it, or named its destination: active again, without the hint
             store.compareAndSetRoute(req.tenant(), route.version(), route.target(), route.schema(), RouteState.ACTIVE);
         }
         Ctx x = new Ctx(req);

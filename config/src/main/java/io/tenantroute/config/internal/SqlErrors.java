@@ -17,8 +17,8 @@ public final class SqlErrors {
      * @param schema the control schema, for the message
      * @param what what was being done, e.g. {@code "reading the route of tenant 'acme'"}
      * @return {@code e} itself when it already carries a TenantRoute SQLState; {@code TR010} when the control
-     *     tables are missing (the message says to run {@code tenantroute init}) or the database is
-     *     unreachable; else a SQLException with the database's SQLState and our context
+     *     tables are missing or lack a column of a newer version (the message says to run {@code tenantroute init})
+     *     or the database is unreachable; else a SQLException with the database's SQLState and our context
      */
     public static SQLException translate(SQLException e, String schema, String what) {
         String state = e.getSQLState();
@@ -28,6 +28,10 @@ public final class SqlErrors {
         if (isMissingTable(e)) {
             return TenantRouteSqlState.MAP_UNAVAILABLE.exception("the tenant map's control tables are missing (schema '" + schema
                     + "'): run `tenantroute init` first (" + what + ")", e);
+        }
+        if (isMissingColumn(e)) {
+            return TenantRouteSqlState.MAP_UNAVAILABLE.exception("the tenant map's control tables (schema '" + schema
+                    + "') are older than this TenantRoute: run `tenantroute init` to upgrade them (" + what + ")", e);
         }
         if (isConnectionFailure(e)) {
             return TenantRouteSqlState.MAP_UNAVAILABLE.exception("cannot reach the tenant map's control database (" + what + "): "
@@ -47,6 +51,15 @@ public final class SqlErrors {
                 || "42S02".equals(state)  // MySQL ER_NO_SUCH_TABLE (1146)
                 || e.getErrorCode() == 1146
                 || e.getErrorCode() == 1049; // MySQL ER_BAD_DB_ERROR: unknown database
+    }
+
+    /**
+     * @param e an error of the control database
+     * @return true for "column does not exist" on PostgreSQL or MySQL/MariaDB (control tables of an older version)
+     */
+    public static boolean isMissingColumn(SQLException e) {
+        return "42703".equals(e.getSQLState())    // PostgreSQL undefined_column
+                || e.getErrorCode() == 1054;      // MySQL ER_BAD_FIELD_ERROR (SQLState 42S22)
     }
 
     /**

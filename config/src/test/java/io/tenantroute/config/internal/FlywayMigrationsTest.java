@@ -1,9 +1,14 @@
 package io.tenantroute.config.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tenantroute.config.ControlSchema;
 import io.tenantroute.config.JdbcTenantMapStore;
+import io.tenantroute.config.Route;
+import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
 import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestControlMaps;
@@ -15,7 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,14 +54,14 @@ class FlywayMigrationsTest {
         ClassLoader withMigrator = classPathWith("a",
                 "io/tenantroute/migrator/db/" + v + "/V100__moves.sql", "CREATE TABLE moves (id INT PRIMARY KEY);");
         ClassLoader laterConfigOnly = classPathWith("b",
-                "io/tenantroute/config/db/" + v + "/V2__later.sql", "CREATE TABLE later_config (id INT PRIMARY KEY);");
+                "io/tenantroute/config/db/" + v + "/V98__later.sql", "CREATE TABLE later_config (id INT PRIMARY KEY);");
         try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgfly"); Connection c = db.connect()) {
             String schema = TestControlMaps.controlSchema(db);
             Vendor vendor = engine == Engine.POSTGRESQL ? Vendor.POSTGRESQL : Vendor.MYSQL;
 
-            assertEquals(2, FlywayMigrations.migrate(c, vendor, schema, withMigrator), "V1 and the migrator's V100");
+            assertEquals(3, FlywayMigrations.migrate(c, vendor, schema, withMigrator), "V1, V2 and the migrator's V100");
             assertEquals(0, FlywayMigrations.migrate(c, vendor, schema), "config alone accepts a schema that has V100");
-            assertEquals(1, FlywayMigrations.migrate(c, vendor, schema, laterConfigOnly), "a newer config V2 runs after V100");
+            assertEquals(1, FlywayMigrations.migrate(c, vendor, schema, laterConfigOnly), "a newer config V98 runs after V100");
             assertEquals(0, FlywayMigrations.migrate(c, vendor, schema, withMigrator));
 
             try (Statement s = c.createStatement()) {
@@ -64,6 +73,66 @@ class FlywayMigrationsTest {
             }
             try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
                 assertEquals(1, store.setRoute("acme", Target.SHARED, null));
+            }
+        }
+    }
+
+    /**
+     * An install made before V2 (control tables at V1, routes in them): reads keep working without next targets,
+     * changes say to run init; init then applies V2 alone, keeps the routes, and allows 'throttled' and next targets.
+     */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void v2_upgradesAV1Install_andAStoreReadsV1TablesUntilThen(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgv1v2"); Connection c = db.connect()) {
+            String schema = TestControlMaps.controlSchema(db);
+            Vendor vendor = engine == Engine.POSTGRESQL ? Vendor.POSTGRESQL : Vendor.MYSQL;
+            // V1 only, configured as FlywayMigrations does.
+            Flyway.configure(FlywayMigrations.class.getClassLoader())
+                    .dataSource(new NonClosingDataSource(c))
+                    .schemas(schema).defaultSchema(schema).createSchemas(true)
+                    .table(FlywayMigrations.HISTORY_TABLE)
+                    .locations("classpath:io/tenantroute/config/db/" + vendor.location())
+                    .placeholders(vendor == Vendor.MYSQL ? Map.of("tenant_collation", FlywayMigrations.binaryNoPadCollation(c)) : Map.of())
+                    .target("1")
+                    .load().migrate();
+            String routes = schema + ".routes";
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO " + routes + " (tenant_id, target, schema_name, state, version) VALUES ('acme', 'shared', 'a', 'frozen', 1)");
+                s.executeUpdate("UPDATE " + schema + ".map_version SET version = 1");
+                assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO " + routes
+                        + " (tenant_id, target, state, version) VALUES ('globex', 'shared', 'throttled', 2)"), "V1 does not know 'throttled'");
+            }
+            Route v1Route = new Route("acme", Target.SHARED, "a", RouteState.FROZEN, 1);
+
+            try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
+                // A newer driver against V1 tables keeps routing (next target: none).
+                assertEquals(v1Route, store.route("acme").orElseThrow());
+                assertEquals(List.of(v1Route), store.routes());
+                assertEquals(List.of(v1Route), store.routesChangedSince(0));
+                assertEquals(v1Route, store.route("acme").orElseThrow(), "and again, now knowing the tables are V1");
+                SQLException change = assertThrows(SQLException.class, () -> store.setState("acme", RouteState.ACTIVE));
+                assertEquals("TR010", change.getSQLState());
+                assertTrue(change.getMessage().contains("tenantroute init"), change.getMessage());
+                assertEquals(1, store.version(), "the refused change wrote nothing");
+
+                assertEquals(1, ControlSchema.init(c, schema), "init on a V1 install applies V2 alone");
+                try (JdbcTenantMapStore fresh = TestControlMaps.open(db)) {
+                    assertEquals(v1Route, fresh.route("acme").orElseThrow(), "existing routes survive, next target NULL");
+                    long v = fresh.compareAndSetRoute("acme", 1, Target.SHARED, "a", RouteState.THROTTLED, Target.SHARED);
+                    assertEquals(new Route("acme", Target.SHARED, "a", RouteState.THROTTLED, v, Target.SHARED), fresh.route("acme").orElseThrow());
+                }
+                // The store that saw V1 tables writes at once; its reads use next_target again within 30 s.
+                long v = store.setState("acme", RouteState.FROZEN);
+                assertEquals(RouteState.FROZEN, store.route("acme").orElseThrow().state());
+                assertEquals(v, store.version());
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT next_target FROM " + routes + " WHERE tenant_id = 'acme'")) {
+                assertTrue(rs.next());
+                assertEquals(Target.SHARED, rs.getString(1), "setState kept the next target");
+            }
+            try (Statement s = c.createStatement()) {
+                assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE " + routes + " SET state = 'paused'"));
             }
         }
     }

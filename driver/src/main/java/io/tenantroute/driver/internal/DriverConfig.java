@@ -25,6 +25,8 @@ final class DriverConfig {
     final String mapFile;
     final long mapRefreshMs;
     final long frozenWaitMs;
+    final int throttleConcurrency;
+    final long throttleWaitMs;
     final int poolSize;
     final long connectTimeoutMs;
     final String routingPolicy;
@@ -45,6 +47,8 @@ final class DriverConfig {
         this.mapFile = emptyToNull(TenantRouteProperty.MAP_FILE.get(ours));
         this.mapRefreshMs = number(ours, TenantRouteProperty.MAP_REFRESH_MS, 0, Long.MAX_VALUE);
         this.frozenWaitMs = number(ours, TenantRouteProperty.FROZEN_WAIT_MS, 0, Long.MAX_VALUE);
+        this.throttleConcurrency = (int) number(ours, TenantRouteProperty.THROTTLE_CONCURRENCY, 1, 10_000);
+        this.throttleWaitMs = number(ours, TenantRouteProperty.THROTTLE_WAIT_MS, 0, 60_000);
         this.poolSize = (int) number(ours, TenantRouteProperty.POOL_SIZE, 1, 10_000);
         this.connectTimeoutMs = number(ours, TenantRouteProperty.CONNECT_TIMEOUT_MS, 250, Long.MAX_VALUE);
         this.routingPolicy = choice(ours, TenantRouteProperty.ROUTING_POLICY);

@@ -1,6 +1,7 @@
 package io.tenantroute.driver.internal;
 
 import io.tenantroute.config.Route;
+import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMap;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * transaction borrows one from the pool of the tenant's current target (applying the app's session settings and
  * the route's schema) and keeps it until commit/rollback; in autocommit it goes back after the statement, or
  * when the statement's result sets close. So a route change takes effect at the next transaction.
+ *
+ * <p>A {@code throttled} tenant's transaction first takes a turn ({@link Throttle}) and holds it exactly as long as
+ * the physical connection: every path that gives the connection back (commit, rollback, close, abort, a failed
+ * statement in autocommit, a fence) gives the turn back with it.
  *
  * <p>Not thread-safe, like any JDBC connection: one thread at a time.
  */
@@ -93,6 +98,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
 
     // The physical connection while one is held.
     private Connection physical;
+    /** The throttled tenant's turn, held with {@link #physical} (null: not throttled, or ran without a turn). */
+    private Throttle.Permit permit;
     private String physicalTenant;
     /** The first tenant the held transaction resolved (also when it began on shared); null when none yet. */
     private String pinnedTenant;
@@ -321,27 +328,50 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
             release();
         }
         Route r = router.route(t);
-        Target target = router.target(r);
-        Pools.Pool pool = lastPool;
-        if (pool == null || target != lastPoolTarget || !pool.current(lastPoolKey)) {
-            // Target definitions are immutable and replaced on change: the same instance means the same pool.
-            pool = Pools.pool(target, cfg, metrics);
-            lastPool = pool;
-            lastPoolTarget = target;
-            lastPoolKey = Pools.callerKey(target == null ? Target.SHARED : target.name(), cfg);
-        }
-        Connection c = Pools.borrow(pool, r.target());
+        Throttle.Permit turn = null;
+        Connection c;
         try {
-            prepare(c, target, r);
-        } catch (SQLException | RuntimeException e) {
+            for (int attempt = 0; r.state() == RouteState.THROTTLED; attempt++) {
+                turn = router.throttle().enter(t, cfg.throttleConcurrency, cfg.throttleWaitMs, metrics);
+                // The route may have changed while this waited (frozen, flipped, no longer throttled): follow it now
+                // rather than after a fence. A cache hit, no store read.
+                if (attempt >= 2 || router.map().route(t).version() == r.version()) {
+                    break;
+                }
+                if (turn != null) {
+                    turn.release();
+                    turn = null;
+                }
+                r = router.route(t);
+            }
+            Target target = router.target(r);
+            Pools.Pool pool = lastPool;
+            if (pool == null || target != lastPoolTarget || !pool.current(lastPoolKey)) {
+                // Target definitions are immutable and replaced on change: the same instance means the same pool.
+                pool = Pools.pool(target, cfg, metrics);
+                lastPool = pool;
+                lastPoolTarget = target;
+                lastPoolKey = Pools.callerKey(target == null ? Target.SHARED : target.name(), cfg);
+            }
+            c = Pools.borrow(pool, r.target());
             try {
-                c.close();
-            } catch (SQLException ce) {
-                e.addSuppressed(ce);
+                prepare(c, target, r);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException ce) {
+                    e.addSuppressed(ce);
+                }
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (turn != null) {
+                turn.release();
             }
             throw e;
         }
         physical = c;
+        permit = turn;
         physicalTenant = t;
         pinnedTenant = t;
         physicalRoute = r;
@@ -415,6 +445,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
             return;
         }
         physical = null;
+        Throttle.Permit turn = permit;
+        permit = null;
         physicalTenant = null;
         pinnedTenant = null;
         openResults = 0;
@@ -438,7 +470,13 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         } finally {
             resetSearchPath = false;
             restoreCatalog = null;
-            c.close();
+            try {
+                c.close();
+            } finally {
+                if (turn != null) {
+                    turn.release(); // after the connection is back, so the next turn finds it idle
+                }
+            }
         }
     }
 
@@ -946,9 +984,26 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         }
         Connection c = physical;
         physical = null;
+        Throttle.Permit turn = permit;
+        permit = null;
         closed = true;
-        if (c != null) {
-            c.abort(executor);
+        Pools.Pool pool = lastPool; // the pool c came from: acquire() borrows only from lastPool, and only when none is held
+        try {
+            if (c != null) {
+                try {
+                    c.abort(executor);
+                } finally {
+                    if (pool != null) {
+                        // HikariCP's proxy passes abort() to the vendor connection but keeps the pool entry in use until
+                        // close(), which would roll back on a connection the executor may not have aborted yet: evict it.
+                        pool.ds().evictConnection(c);
+                    }
+                }
+            }
+        } finally {
+            if (turn != null) {
+                turn.release();
+            }
         }
     }
 

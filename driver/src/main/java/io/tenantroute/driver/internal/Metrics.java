@@ -15,6 +15,11 @@ interface Metrics {
     String INFERENCE_FALLBACKS = "tenantroute.inference.fallbacks";
     /** Timer: time statements waited for a frozen tenant. */
     String FROZEN_WAIT = "tenantroute.frozen.wait";
+    /**
+     * Timer, tagged {@code outcome}: time transactions of a throttled tenant waited for their turn; {@code permit}
+     * when they got one, {@code timeout} when the wait ran out and they ran anyway.
+     */
+    String THROTTLE_WAIT = "tenantroute.throttle.wait";
 
     Metrics NOOP = new Metrics() { };
 
@@ -31,6 +36,13 @@ interface Metrics {
     }
 
     default void inferenceFallback() {
+    }
+
+    /**
+     * @param nanos how long a transaction of a throttled tenant waited for its turn
+     * @param permitted true when it got a turn, false when the wait ran out
+     */
+    default void throttleWait(long nanos, boolean permitted) {
     }
 
     /** @return a HikariCP {@code MetricsTrackerFactory}, or null */

@@ -14,6 +14,8 @@ final class MicrometerMetrics implements Metrics {
     private final Counter lookups;
     private final Counter changes;
     private final Timer frozen;
+    private final Timer throttlePermit;
+    private final Timer throttleTimeout;
     private final Counter fallbacks;
 
     private MicrometerMetrics(MeterRegistry registry) {
@@ -24,6 +26,10 @@ final class MicrometerMetrics implements Metrics {
                 .description("statements that named no tenant and ran on shared (routing audit), or could not be parsed")
                 .register(registry);
         this.frozen = Timer.builder(FROZEN_WAIT).description("time statements waited for a frozen tenant").register(registry);
+        this.throttlePermit = Timer.builder(THROTTLE_WAIT).description("time transactions of a throttled tenant waited for their turn")
+                .tag("outcome", "permit").register(registry);
+        this.throttleTimeout = Timer.builder(THROTTLE_WAIT).description("time transactions of a throttled tenant waited for their turn")
+                .tag("outcome", "timeout").register(registry);
     }
 
     static Metrics create(Object registry) {
@@ -54,6 +60,11 @@ final class MicrometerMetrics implements Metrics {
     @Override
     public void inferenceFallback() {
         fallbacks.increment();
+    }
+
+    @Override
+    public void throttleWait(long nanos, boolean permitted) {
+        (permitted ? throttlePermit : throttleTimeout).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

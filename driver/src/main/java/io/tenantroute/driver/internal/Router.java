@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The routing decision: a tenant → its usable route (suspended refused, frozen waited for), and a route → its
- * target definition. Free of JDBC wrapper code. Thread-safe; {@link #route} blocks up to the frozen wait.
+ * The routing decision: a tenant → its usable route (suspended refused, frozen waited for; throttled returned
+ * as it is, the caller takes a turn from {@link #throttle()}), and a route → its target definition.
+ * Free of JDBC wrapper code. Thread-safe; {@link #route} blocks up to the frozen wait.
  */
 final class Router {
     /** How often a waiting statement re-reads the route, in milliseconds. */
@@ -28,20 +29,32 @@ final class Router {
     private final TenantMap map;
     private final long frozenWaitMs;
     private final Metrics metrics;
+    private final Throttle throttle;
 
     Router(TenantMap map, long frozenWaitMs, Metrics metrics) {
         this.map = map;
         this.frozenWaitMs = frozenWaitMs;
         this.metrics = metrics;
+        this.throttle = Throttle.of(map);
     }
 
     TenantMap map() {
         return map;
     }
 
+    /** @return the turns of this map's throttled tenants (shared by every router of the map) */
+    Throttle throttle() {
+        return throttle;
+    }
+
+    private Route read(String tenant) throws SQLException {
+        metrics.routeLookup();
+        return map.route(tenant);
+    }
+
     /**
      * @param tenant a valid tenant id, or null for none
-     * @return the active route to use; for no tenant the implicit shared route of tenant "" (never looked up)
+     * @return the route to use, active or throttled; for no tenant the implicit shared route of tenant "" (never looked up)
      * @throws SQLException {@link TenantRouteSqlState#TENANT_SUSPENDED} (non-transient) for a suspended tenant;
      *     {@link TenantRouteSqlState#TENANT_FROZEN_TIMEOUT} (transient) when it stays frozen longer than the wait;
      *     {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the map cannot be read
@@ -50,8 +63,7 @@ final class Router {
         if (tenant == null) {
             return Route.implicitShared("");
         }
-        metrics.routeLookup();
-        Route r = map.route(tenant);
+        Route r = read(tenant);
         if (r.state() == RouteState.FROZEN) {
             long start = System.nanoTime();
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(frozenWaitMs);
@@ -74,8 +86,7 @@ final class Router {
                     if (now - last >= FROZEN_REFRESH_MS && lastRefresh.compareAndSet(last, now)) {
                         map.refresh();
                     }
-                    metrics.routeLookup();
-                    r = map.route(tenant);
+                    r = read(tenant);
                 }
             } finally {
                 metrics.frozenWait(System.nanoTime() - start);
