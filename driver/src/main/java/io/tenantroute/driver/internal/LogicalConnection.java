@@ -144,7 +144,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         listen(map);
         TenantInference inference = Inference.create(cfg);
         RoutingPolicy policy = inference == TenantInference.NONE ? null : Inference.policy(cfg, metrics);
-        return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), inference, policy);
+        Metrics m = metrics;
+        Router router = new Router(map, cfg.frozenWaitMs, m, r -> PoolWarmer.request(r, map, cfg, m));
+        return new LogicalConnection(cfg, router, inference, policy);
     }
 
     /**
@@ -161,6 +163,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     /** Closes every pool and tenant map of this JVM; see {@code TenantRouteDriver.shutdown()}. */
     public static void shutdownAll() {
         Pools.closeAll();
+        PoolWarmer.clear();
         TenantMaps.closeAll();
         Inference.clear();
         LISTENED.clear();
