@@ -68,8 +68,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         if (LISTENED.add(map)) {
             map.addListener(r -> {
                 metrics.routeChange();
-                LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
-                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
+                LOG.info("route of tenant '{}' changed: target '{}'{}, {}{} (version {})", r.tenant(), r.target(),
+                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(),
+                        r.nextTarget() == null ? "" : ", next target '" + r.nextTarget() + "'", r.version());
             });
         }
     }
