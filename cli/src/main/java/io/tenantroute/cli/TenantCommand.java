@@ -35,14 +35,30 @@ final class TenantCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing command: list, show, set, suspend, resume or stats");
     }
 
-    static Map<String, Object> routeFields(Route r) {
+    /**
+     * @param r a route
+     * @param json true for JSON: the state's label and a {@code nextTarget} field (null when none); for people the
+     *     next target follows the state, e.g. {@code throttled → eu1}
+     * @return the route's fields in print order
+     */
+    static Map<String, Object> routeFields(Route r, boolean json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tenant", r.tenant());
         m.put("target", r.target());
         m.put("schema", r.schema());
-        m.put("state", r.state().label());
+        if (json) {
+            m.put("state", r.state().label());
+            m.put("nextTarget", r.nextTarget());
+        } else {
+            m.put("state", stateText(r));
+        }
         m.put("version", r.version());
         return m;
+    }
+
+    /** @return the state's label, followed by the next target when a move is about to flip the route there */
+    static String stateText(Route r) {
+        return r.nextTarget() == null ? r.state().label() : r.state().label() + " → " + r.nextTarget();
     }
 
     static Map<String, Object> targetFields(Target t) {
@@ -68,7 +84,7 @@ final class TenantCommand implements Runnable {
             try (TenantMapStore store = control.openStore()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Route r : store.routes()) {
-                    rows.add(routeFields(r));
+                    rows.add(routeFields(r, output.json()));
                 }
                 output.printer().rows(rows, "no routes: every tenant lives on 'shared' (map version " + store.version() + ")");
             }
@@ -92,7 +108,7 @@ final class TenantCommand implements Runnable {
             try (TenantMapStore store = control.openStore()) {
                 Optional<Route> held = store.route(tenant);
                 Route r = held.orElse(Route.implicitShared(tenant));
-                Map<String, Object> f = routeFields(r);
+                Map<String, Object> f = routeFields(r, output.json());
                 f.put("implicit", held.isEmpty());
                 Optional<Target> t = store.target(r.target());
                 f.put("targetUrl", t.map(Target::safeUrl).orElse(
@@ -125,10 +141,10 @@ final class TenantCommand implements Runnable {
             try (TenantMapStore store = control.openStore()) {
                 long v = store.setRoute(tenant, target, schema);
                 Route r = store.route(tenant).orElseThrow();
-                Map<String, Object> f = routeFields(r);
+                Map<String, Object> f = routeFields(r, true);
                 f.put("mapVersion", v);
                 output.printer().done("tenant '" + tenant + "' → " + target + (schema == null ? "" : " schema " + schema)
-                        + " (" + r.state().label() + ", map version " + v + ")", f);
+                        + " (" + stateText(r) + ", map version " + v + ")", f);
             }
             return 0;
         }
@@ -151,10 +167,10 @@ final class TenantCommand implements Runnable {
             try (TenantMapStore store = control.openStore()) {
                 long v = store.setState(tenant, state());
                 Route r = store.route(tenant).orElseThrow();
-                Map<String, Object> f = routeFields(r);
+                Map<String, Object> f = routeFields(r, true);
                 f.put("mapVersion", v);
                 output.printer().done("tenant '" + tenant + "' is " + r.state().label() + " on " + r.target()
-                        + " (map version " + v + ")", f);
+                        + " (map version " + v + (r.nextTarget() == null ? "" : ", next target " + r.nextTarget()) + ")", f);
             }
             return 0;
         }
@@ -171,7 +187,7 @@ final class TenantCommand implements Runnable {
     }
 
     /** {@code tenant resume <id>}. */
-    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Make a suspended or frozen tenant active again.")
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Make a suspended, frozen or throttled tenant active again.")
     static final class Resume extends StateChange {
         @Override
         RouteState state() {

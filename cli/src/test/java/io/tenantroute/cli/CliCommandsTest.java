@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tenantroute.config.JdbcTenantMapStore;
+import io.tenantroute.config.RouteState;
 import io.tenantroute.testsupport.Engine;
+import io.tenantroute.testsupport.TestControlMaps;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,6 +124,43 @@ class CliCommandsTest {
             CliRun unknown = run(db, "tenant", "set", "acme", "--target", "nowhere");
             assertEquals(1, unknown.exit(), unknown::toString);
             assertTrue(unknown.err().contains("[TR005]"), unknown::toString);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void tenantListAndShow_printAThrottledStateAndTheNextTarget(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cli_next")) {
+            ok(db, "init");
+            String url = db.url().replaceAll("[?].*", "");
+            ok(db, "target", "add", "eu0", "--url", url);
+            ok(db, "target", "add", "eu1", "--url", url);
+            long v = JSON.readTree(ok(db, "tenant", "set", "acme", "--target", "eu0", "--json").out()).get("version").asLong();
+            try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
+                v = store.compareAndSetRoute("acme", v, "eu0", null, RouteState.THROTTLED, "eu1"); // what a move does
+            }
+
+            CliRun list = ok(db, "tenant", "list");
+            assertTrue(list.out().contains("throttled → eu1"), list::toString);
+            JsonNode listJson = JSON.readTree(ok(db, "tenant", "list", "--json").out());
+            assertEquals("throttled", listJson.get(0).get("state").asText());
+            assertEquals("eu1", listJson.get(0).get("nextTarget").asText());
+            assertEquals("eu0", listJson.get(0).get("target").asText());
+
+            CliRun show = ok(db, "tenant", "show", "acme");
+            assertTrue(show.out().contains("throttled → eu1") && show.out().contains("eu0"), show::toString);
+            JsonNode showJson = JSON.readTree(ok(db, "tenant", "show", "acme", "--json").out());
+            assertEquals("throttled", showJson.get("state").asText());
+            assertEquals("eu1", showJson.get("nextTarget").asText());
+
+            try (JdbcTenantMapStore store = TestControlMaps.open(db)) {
+                store.compareAndSetRoute("acme", v, "eu1", null, RouteState.ACTIVE); // the flip clears it
+            }
+            CliRun after = ok(db, "tenant", "show", "acme");
+            assertTrue(after.out().contains("active") && !after.out().contains("→"), after::toString);
+            JsonNode afterJson = JSON.readTree(ok(db, "tenant", "list", "--json").out());
+            assertTrue(afterJson.get(0).get("nextTarget").isNull(), afterJson::toString);
+            assertEquals("eu1", afterJson.get(0).get("target").asText());
         }
     }
 

@@ -68,8 +68,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         if (LISTENED.add(map)) {
             map.addListener(r -> {
                 metrics.routeChange();
-                LOG.info("route of tenant '{}' changed: target '{}'{}, {} (version {})", r.tenant(), r.target(),
-                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(), r.version());
+                LOG.info("route of tenant '{}' changed: target '{}'{}, {}{} (version {})", r.tenant(), r.target(),
+                        r.schema() == null ? "" : " schema '" + r.schema() + "'", r.state().label(),
+                        r.nextTarget() == null ? "" : ", next target '" + r.nextTarget() + "'", r.version());
             });
         }
     }
@@ -144,7 +145,9 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         listen(map);
         TenantInference inference = Inference.create(cfg);
         RoutingPolicy policy = inference == TenantInference.NONE ? null : Inference.policy(cfg, metrics);
-        return new LogicalConnection(cfg, new Router(map, cfg.frozenWaitMs, metrics), inference, policy);
+        Metrics m = metrics;
+        Router router = new Router(map, cfg.frozenWaitMs, m, r -> PoolWarmer.request(r, map, cfg, m));
+        return new LogicalConnection(cfg, router, inference, policy);
     }
 
     /**
@@ -161,6 +164,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     /** Closes every pool and tenant map of this JVM; see {@code TenantRouteDriver.shutdown()}. */
     public static void shutdownAll() {
         Pools.closeAll();
+        PoolWarmer.clear();
         TenantMaps.closeAll();
         Inference.clear();
         LISTENED.clear();

@@ -8,10 +8,12 @@ import io.tenantroute.config.TenantRouteSqlState;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The routing decision: a tenant → its usable route (suspended refused, frozen waited for; throttled returned
- * as it is, the caller takes a turn from {@link #throttle()}), and a route → its target definition.
+ * as it is, the caller takes a turn from {@link #throttle()}), and a route → its target definition. A route
+ * naming a next target is handed to the next-target hook (pool warming) as soon as it is read, frozen or not.
  * Free of JDBC wrapper code. Thread-safe; {@link #route} blocks up to the frozen wait.
  */
 final class Router {
@@ -29,12 +31,22 @@ final class Router {
     private final TenantMap map;
     private final long frozenWaitMs;
     private final Metrics metrics;
+    private final Consumer<Route> onNextTarget;
     private final Throttle throttle;
 
     Router(TenantMap map, long frozenWaitMs, Metrics metrics) {
+        this(map, frozenWaitMs, metrics, r -> { });
+    }
+
+    /**
+     * @param onNextTarget called (on the routing thread: must not block) with every route read whose next target is
+     *     set, before any frozen wait
+     */
+    Router(TenantMap map, long frozenWaitMs, Metrics metrics, Consumer<Route> onNextTarget) {
         this.map = map;
         this.frozenWaitMs = frozenWaitMs;
         this.metrics = metrics;
+        this.onNextTarget = onNextTarget;
         this.throttle = Throttle.of(map);
     }
 
@@ -49,7 +61,15 @@ final class Router {
 
     private Route read(String tenant) throws SQLException {
         metrics.routeLookup();
-        return map.route(tenant);
+        Route r = map.route(tenant);
+        if (r.nextTarget() != null) {
+            try {
+                onNextTarget.accept(r);
+            } catch (RuntimeException e) {
+                // warming is an optimisation: never let it fail a statement
+            }
+        }
+        return r;
     }
 
     /**

@@ -314,6 +314,101 @@ class ThrottleAndWarmupTest {
         assertEquals(0, Throttle.of(map).gatesInUse());
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void routeWithANextTarget_warmsTheNextTargetsPool_toTheCurrentPoolsSize(Engine engine) throws Exception {
+        setUp(engine);
+        Properties p = props(5, 1, 50);
+        DriverConfig cfg = DriverConfig.parse(shared.tenantRouteUrl(), p);
+        map.route("acme", "a", RouteState.ACTIVE, null);
+        // Three transactions at once on a: its pool then has 3 connections (idle once they end).
+        try (var tenant = TenantContext.use("acme"); Connection c1 = connect(p); Connection c2 = connect(p); Connection c3 = connect(p)) {
+            for (Connection c : List.of(c1, c2, c3)) {
+                c.setAutoCommit(false);
+                run(c, "SELECT 1");
+            }
+            for (Connection c : List.of(c1, c2, c3)) {
+                c.commit();
+            }
+        }
+        HikariPoolMXBean poolA = Pools.pool(map.target("a"), cfg, Metrics.NOOP).ds().getHikariPoolMXBean();
+        HikariPoolMXBean poolB = Pools.pool(map.target("b"), cfg, Metrics.NOOP).ds().getHikariPoolMXBean();
+        int n = poolA.getTotalConnections();
+        assertTrue(n >= 3 && n <= 5, "a's pool has the 3 connections the transactions needed: " + n);
+        assertEquals(0, poolB.getTotalConnections(), "nothing has used b yet");
+
+        // An unknown next target is ignored: statements run as before.
+        map.route("acme", "a", RouteState.THROTTLED, "nowhere");
+        try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
+            run(c, "SELECT 1");
+        }
+
+        map.route("acme", "a", RouteState.THROTTLED, "b");
+        try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
+            run(c, "SELECT 1"); // reads the route: warming starts in the background; the statement runs on a
+            assertEquals("a", c.unwrap(TenantRouteConnection.class).lastTarget());
+        }
+        until(() -> poolB.getTotalConnections() == n && poolB.getIdleConnections() == n, "b's pool has " + n + " idle connections",
+                () -> "total " + poolB.getTotalConnections() + ", idle " + poolB.getIdleConnections());
+        try (Connection admin = b.connect(); Statement st = admin.createStatement()) {
+            assertEquals(n, sessions(st, engine, b.name()), "the database sees b's connections");
+        }
+
+        // The flip: held transactions find b warm.
+        map.route("acme", "b", RouteState.ACTIVE, null);
+        try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
+            run(c, "SELECT 1");
+            assertEquals("b", c.unwrap(TenantRouteConnection.class).lastTarget());
+        }
+        assertEquals(n, poolB.getTotalConnections(), "served from the warm pool, no new connection");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void frozenRouteWithANextTarget_warmsWhileTheTransactionWaits(Engine engine) throws Exception {
+        setUp(engine);
+        Properties p = props(5, 1, 50);
+        p.setProperty("tenantroute.frozen-wait-ms", "60000"); // the flip below ends the wait, not this bound
+        DriverConfig cfg = DriverConfig.parse(shared.tenantRouteUrl(), p);
+        map.route("acme", "a", RouteState.ACTIVE, null);
+        try (var tenant = TenantContext.use("acme"); Connection c1 = connect(p); Connection c2 = connect(p)) {
+            for (Connection c : List.of(c1, c2)) {
+                c.setAutoCommit(false);
+                run(c, "SELECT 1");
+            }
+            c1.commit();
+            c2.commit();
+        }
+        HikariPoolMXBean poolB = Pools.pool(map.target("b"), cfg, Metrics.NOOP).ds().getHikariPoolMXBean();
+        map.route("acme", "a", RouteState.FROZEN, "b");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> held = pool.submit(() -> {
+                try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
+                    run(c, "SELECT 1"); // waits while frozen
+                    return c.unwrap(TenantRouteConnection.class).lastTarget();
+                }
+            });
+            until(() -> poolB.getIdleConnections() == 2, "b's pool warmed to 2 while the tenant is frozen",
+                    () -> "total " + poolB.getTotalConnections() + ", idle " + poolB.getIdleConnections());
+            assertTrue(!held.isDone(), "the transaction is still held by the freeze");
+            map.route("acme", "b", RouteState.ACTIVE, null);
+            assertEquals("b", held.get(BOUND_MS, TimeUnit.MILLISECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static int sessions(Statement admin, Engine engine, String db) throws SQLException {
+        String sql = engine == Engine.POSTGRESQL
+                ? "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "' AND pid <> pg_backend_pid()"
+                : "SELECT count(*) FROM information_schema.processlist WHERE db = '" + db + "' AND id <> CONNECTION_ID()";
+        try (ResultSet rs = admin.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     @FunctionalInterface
     interface Check {
         boolean holds() throws Exception;
