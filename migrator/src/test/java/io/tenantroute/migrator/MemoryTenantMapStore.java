@@ -86,12 +86,18 @@ final class MemoryTenantMapStore implements TenantMapStore {
     public synchronized long setState(String tenant, RouteState state) {
         Route old = routes.getOrDefault(tenant, Route.implicitShared(tenant));
         version++;
-        routes.put(tenant, new Route(tenant, old.target(), old.schema(), state, version));
+        routes.put(tenant, new Route(tenant, old.target(), old.schema(), state, version, old.nextTarget()));
         return version;
     }
 
     @Override
     public synchronized long compareAndSetRoute(String tenant, long expected, String target, String schema, RouteState state)
+            throws SQLException {
+        return compareAndSetRoute(tenant, expected, target, schema, state, null);
+    }
+
+    @Override
+    public synchronized long compareAndSetRoute(String tenant, long expected, String target, String schema, RouteState state, String nextTarget)
             throws SQLException {
         Route old = routes.get(tenant);
         long have = old == null ? 0 : old.version();
@@ -99,7 +105,7 @@ final class MemoryTenantMapStore implements TenantMapStore {
             throw TenantRouteSqlState.MAP_CONFLICT.exception("route of " + tenant + " changed: version " + have + ", expected " + expected);
         }
         version++;
-        routes.put(tenant, new Route(tenant, target, schema, state, version));
+        routes.put(tenant, new Route(tenant, target, schema, state, version, nextTarget));
         return version;
     }
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * turns {@code throttled} when the backlog does not drain, {@code frozen} at the cutover, and ends active on the
  * destination without the hint; a move killed while throttled leaves nothing behind after abort or resume.
  *
- * <p>The writers here write straight to the source (not through the driver, so the throttle does not slow them):
- * with {@code lagRows = 0} the backlog never reaches the lag goal, which makes the mover throttle every time.
+ * <p>With {@code lagRows = -1} ("at most −1 changes pending") the backlog never reaches the lag goal, which makes the
+ * mover throttle every time, whatever the timing. The writers write straight to the source (not through the driver,
+ * so the throttle does not slow them): their increments must all arrive.
  */
 class ThrottleTest {
     /** Writers incrementing their own invoice's total on the source until stopped or fenced; counts acknowledged increments. */
@@ -70,6 +71,9 @@ class ThrottleTest {
             stop.set(true);
             for (Thread t : threads) {
                 t.join(30_000);
+                if (t.isAlive()) {
+                    throw new AssertionError(t.getName() + " did not stop within 30 s");
+                }
             }
             if (failure.get() != null) {
                 throw new AssertionError("a writer failed", failure.get());
@@ -119,7 +123,7 @@ class ThrottleTest {
             Writers w = new Writers(f, 3);
             try (w) {
                 Thread.sleep(200);
-                r = f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(0), l);
+                r = f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), l);
             }
             assertTrue(r.verification().matches(), r.verification().toString());
 
@@ -160,7 +164,7 @@ class ThrottleTest {
             };
             try (Writers w = new Writers(f, 2)) {
                 Thread.sleep(100);
-                assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(0), killer));
+                assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), killer));
             }
             Route killed = f.route("acme");
             assertEquals(RouteState.THROTTLED, killed.state(), "a dead mover leaves the throttle on");
@@ -172,7 +176,7 @@ class ThrottleTest {
 
             try (Writers w = new Writers(f, 2)) {
                 Thread.sleep(100);
-                assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(0), killer));
+                assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), killer));
             }
             assertEquals(RouteState.THROTTLED, f.route("acme").state());
             MoveResult r = f.mover().resume(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
