@@ -451,6 +451,37 @@ public final class SourceCapture {
      * @param timeoutMs the limit, in milliseconds
      * @throws SQLException {@code TR011} on timeout (the caller rolls back)
      */
+    /**
+     * The sessions {@link #waitForOlderTransactions} waits for, for its timeout message: session id, state and when
+     * the transaction started (never the statement text: it may hold data).
+     */
+    private String olderSessions(Connection c, String now) {
+        String sql = e == Engine.POSTGRESQL
+                ? "SELECT pid::text, coalesce(state, '') || coalesce(' ' || wait_event_type || '/' || wait_event, ''), xact_start::text"
+                        + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz) ORDER BY xact_start LIMIT 5"
+                : "SELECT CAST(t.trx_mysql_thread_id AS CHAR), CONCAT(COALESCE(p.command, ''), ' ', COALESCE(p.state, ''), ' ', t.trx_state),"
+                        + " CAST(t.trx_started AS CHAR) FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+                        + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_started < CAST(? AS DATETIME(6)) AND t.trx_mysql_thread_id <> CONNECTION_ID()"
+                        + " AND (p.db = ? OR p.db IS NULL) ORDER BY t.trx_started LIMIT 5";
+        StringBuilder b = new StringBuilder();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, now);
+            if (e == Engine.MYSQL) {
+                p.setString(2, schema);
+            }
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    b.append(b.length() > 0 ? "; " : "").append(e == Engine.POSTGRESQL ? "pid " : "connection ").append(r.getString(1))
+                            .append(" (").append(r.getString(2).trim()).append(", transaction since ").append(r.getString(3)).append(')');
+                }
+            }
+        } catch (SQLException ex) {
+            return "(could not list them: " + ex.getMessage() + ")";
+        }
+        return b.length() == 0 ? "(none left now)" : b.toString();
+    }
+
     public void waitForOlderTransactions(Connection c, long timeoutMs) throws SQLException {
         String now;
         try (Statement s = c.createStatement();
@@ -458,11 +489,15 @@ public final class SourceCapture {
             r.next();
             now = r.getString(1);
         }
+        // MySQL: innodb_trx.trx_started has whole seconds only, so the transactions open now (started up to this second)
+        // are waited for by trx_id + start (a read-only transaction's id is per session, reused by its next one), and a
+        // transaction begun later never counts
+        java.util.Set<String> older = null;
         String sql = e == Engine.POSTGRESQL
                 ? "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
                         + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz)"
-                : "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
-                        + " WHERE t.trx_started < CAST(? AS DATETIME(6)) AND t.trx_mysql_thread_id <> CONNECTION_ID() AND (p.db = ? OR p.db IS NULL)";
+                : "SELECT CONCAT(t.trx_id, '@', t.trx_started) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
+                        + " WHERE t.trx_started <= CAST(? AS DATETIME(6)) AND t.trx_mysql_thread_id <> CONNECTION_ID() AND (p.db = ? OR p.db IS NULL)";
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
             long n;
@@ -472,8 +507,21 @@ public final class SourceCapture {
                     p.setString(2, schema);
                 }
                 try (ResultSet r = p.executeQuery()) {
-                    r.next();
-                    n = r.getLong(1);
+                    if (e == Engine.POSTGRESQL) {
+                        r.next();
+                        n = r.getLong(1);
+                    } else {
+                        java.util.Set<String> open = new java.util.HashSet<>();
+                        while (r.next()) {
+                            open.add(r.getString(1));
+                        }
+                        if (older == null) {
+                            older = open;
+                        } else {
+                            older.retainAll(open);
+                        }
+                        n = older.size();
+                    }
                 }
             }
             if (n == 0) {
@@ -481,7 +529,7 @@ public final class SourceCapture {
             }
             if (System.nanoTime() > deadline) {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception(n + " transaction(s) older than the capture start are still open on the source after "
-                        + timeoutMs + " ms");
+                        + timeoutMs + " ms: " + olderSessions(c, now) + " (end or kill them, or raise the settle timeout)");
             }
             try {
                 Thread.sleep(20);
