@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * ({@code tenantroute.map-refresh-ms=0}): changes apply only on {@link #refresh()}, as after a missed
  * notification. Thread-safe.
  */
-final class TestTenantMap implements TenantMap {
+public final class TestTenantMap implements TenantMap {
     private final boolean watching;
     private final Map<String, Route> store = new ConcurrentHashMap<>();
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
@@ -29,16 +29,21 @@ final class TestTenantMap implements TenantMap {
     final AtomicInteger frozenReads = new AtomicInteger();
     final AtomicInteger refreshes = new AtomicInteger();
 
-    TestTenantMap(boolean watching) {
+    public TestTenantMap(boolean watching) {
         this.watching = watching;
     }
 
-    synchronized void target(String name, String jdbcUrl) {
+    public synchronized void target(String name, String jdbcUrl) {
         targets.put(name, new Target(name, jdbcUrl, null, null, version.incrementAndGet()));
     }
 
-    synchronized void route(String tenant, String target, String schema, RouteState state) {
-        Route r = new Route(tenant, target, schema, state, version.incrementAndGet());
+    public synchronized void route(String tenant, String target, String schema, RouteState state) {
+        routeWithNext(tenant, target, state, schema, null);
+    }
+
+    /** A route with a {@link Route#nextTarget() next target} (a move about to flip it there), or null for none. */
+    public synchronized void routeWithNext(String tenant, String target, RouteState state, String schema, String nextTarget) {
+        Route r = new Route(tenant, target, schema, state, version.incrementAndGet(), nextTarget);
         store.put(tenant, r);
         if (watching) {
             apply();

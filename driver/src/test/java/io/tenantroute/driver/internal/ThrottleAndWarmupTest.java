@@ -9,10 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tenantroute.config.Route;
+
 import io.tenantroute.config.RouteState;
-import io.tenantroute.config.Target;
-import io.tenantroute.config.TenantMap;
+
 import io.tenantroute.driver.TenantContext;
 import io.tenantroute.driver.TenantRouteConnection;
 import io.tenantroute.driver.TenantRouteDriver;
@@ -28,10 +27,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,8 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +55,7 @@ class ThrottleAndWarmupTest {
     private TestDatabase shared;
     private TestDatabase a;
     private TestDatabase b;
-    private MemoryMap map;
+    private io.tenantroute.driver.TestTenantMap map;
     private SimpleMeterRegistry registry;
 
     private void setUp(Engine engine) throws SQLException {
@@ -66,7 +63,7 @@ class ThrottleAndWarmupTest {
         shared = server.createDatabase("thr_shared");
         a = server.createDatabase("thr_a");
         b = server.createDatabase("thr_b");
-        map = new MemoryMap();
+        map = new io.tenantroute.driver.TestTenantMap(true);
         map.target("a", a.url());
         map.target("b", b.url());
         TenantMaps.install(shared.url(), 250, map);
@@ -190,11 +187,11 @@ class ThrottleAndWarmupTest {
         setUp(engine);
         Properties p = props(8, 1, 10_000); // the pool allows 8; a wait long enough never to run out here
 
-        map.route("acme", "a", RouteState.ACTIVE, null);
+        map.routeWithNext("acme", "a", RouteState.ACTIVE, null, null);
         int[] active = observeConcurrency(engine, p);
         assertTrue(active[1] > 1, "control: unthrottled, the 8 threads overlap (app saw at most " + active[1] + ")");
 
-        map.route("acme", "a", RouteState.THROTTLED, null);
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, null);
         double permitsBefore = permits();
         int[] throttled = observeConcurrency(engine, p);
         assertEquals(1, throttled[0], "sessions of the throttled tenant running the probe at once, seen by the database");
@@ -208,7 +205,7 @@ class ThrottleAndWarmupTest {
     @EnumSource(Engine.class)
     void softLimit_aBlockedTransactionRunsAfterTheWait_alsoOnTheThreadThatHoldsTheTurn(Engine engine) throws Exception {
         setUp(engine);
-        map.route("acme", "a", RouteState.THROTTLED, null);
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, null);
         Properties p = props(4, 1, 100);
         try (Connection holder = connect(p); Connection other = connect(p); var tenant = TenantContext.use("acme")) {
             holder.setAutoCommit(false);
@@ -247,7 +244,7 @@ class ThrottleAndWarmupTest {
     @EnumSource(Engine.class)
     void turns_areGivenBackOnCommitCloseFailureAndAbort_neverTwice(Engine engine) throws Exception {
         setUp(engine);
-        map.route("acme", "a", RouteState.THROTTLED, null);
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, null);
         // Concurrency 1 and a wait far longer than this test: a leaked turn shows as a timed-out wait.
         Properties one = props(4, 1, 2_000);
         try (var tenant = TenantContext.use("acme")) {
@@ -320,7 +317,7 @@ class ThrottleAndWarmupTest {
         setUp(engine);
         Properties p = props(5, 1, 50);
         DriverConfig cfg = DriverConfig.parse(shared.tenantRouteUrl(), p);
-        map.route("acme", "a", RouteState.ACTIVE, null);
+        map.routeWithNext("acme", "a", RouteState.ACTIVE, null, null);
         // Three transactions at once on a: its pool then has 3 connections (idle once they end).
         try (var tenant = TenantContext.use("acme"); Connection c1 = connect(p); Connection c2 = connect(p); Connection c3 = connect(p)) {
             for (Connection c : List.of(c1, c2, c3)) {
@@ -338,12 +335,12 @@ class ThrottleAndWarmupTest {
         assertEquals(0, poolB.getTotalConnections(), "nothing has used b yet");
 
         // An unknown next target is ignored: statements run as before.
-        map.route("acme", "a", RouteState.THROTTLED, "nowhere");
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, "nowhere");
         try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
             run(c, "SELECT 1");
         }
 
-        map.route("acme", "a", RouteState.THROTTLED, "b");
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, "b");
         try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
             run(c, "SELECT 1"); // reads the route: warming starts in the background; the statement runs on a
             assertEquals("a", c.unwrap(TenantRouteConnection.class).lastTarget());
@@ -355,7 +352,7 @@ class ThrottleAndWarmupTest {
         }
 
         // The flip: held transactions find b warm.
-        map.route("acme", "b", RouteState.ACTIVE, null);
+        map.routeWithNext("acme", "b", RouteState.ACTIVE, null, null);
         try (var tenant = TenantContext.use("acme"); Connection c = connect(p)) {
             run(c, "SELECT 1");
             assertEquals("b", c.unwrap(TenantRouteConnection.class).lastTarget());
@@ -370,7 +367,7 @@ class ThrottleAndWarmupTest {
         Properties p = props(5, 1, 50);
         p.setProperty("tenantroute.frozen-wait-ms", "60000"); // the flip below ends the wait, not this bound
         DriverConfig cfg = DriverConfig.parse(shared.tenantRouteUrl(), p);
-        map.route("acme", "a", RouteState.ACTIVE, null);
+        map.routeWithNext("acme", "a", RouteState.ACTIVE, null, null);
         try (var tenant = TenantContext.use("acme"); Connection c1 = connect(p); Connection c2 = connect(p)) {
             for (Connection c : List.of(c1, c2)) {
                 c.setAutoCommit(false);
@@ -380,7 +377,7 @@ class ThrottleAndWarmupTest {
             c2.commit();
         }
         HikariPoolMXBean poolB = Pools.pool(map.target("b"), cfg, Metrics.NOOP).ds().getHikariPoolMXBean();
-        map.route("acme", "a", RouteState.FROZEN, "b");
+        map.routeWithNext("acme", "a", RouteState.FROZEN, null, "b");
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<String> held = pool.submit(() -> {
@@ -392,7 +389,7 @@ class ThrottleAndWarmupTest {
             until(() -> poolB.getIdleConnections() == 2, "b's pool warmed to 2 while the tenant is frozen",
                     () -> "total " + poolB.getTotalConnections() + ", idle " + poolB.getIdleConnections());
             assertTrue(!held.isDone(), "the transaction is still held by the freeze");
-            map.route("acme", "b", RouteState.ACTIVE, null);
+            map.routeWithNext("acme", "b", RouteState.ACTIVE, null, null);
             assertEquals("b", held.get(BOUND_MS, TimeUnit.MILLISECONDS));
         } finally {
             pool.shutdownNow();
@@ -421,55 +418,6 @@ class ThrottleAndWarmupTest {
                 fail("did not converge within " + BOUND_MS + " ms: " + what + " (" + state.get() + ")");
             }
             Thread.sleep(20);
-        }
-    }
-
-    /** A tenant map held in memory; every change applies at once and is told to the listeners. */
-    private static final class MemoryMap implements TenantMap {
-        private final Map<String, Route> routes = new ConcurrentHashMap<>();
-        private final Map<String, Target> targets = new ConcurrentHashMap<>();
-        private final AtomicLong version = new AtomicLong();
-        private final List<Consumer<Route>> listeners = new CopyOnWriteArrayList<>();
-
-        void target(String name, String url) {
-            targets.put(name, new Target(name, url, null, null, version.incrementAndGet()));
-        }
-
-        void route(String tenant, String target, RouteState state, String nextTarget) {
-            Route r = new Route(tenant, target, null, state, version.incrementAndGet(), nextTarget);
-            routes.put(tenant, r);
-            listeners.forEach(l -> l.accept(r));
-        }
-
-        @Override
-        public Route route(String tenant) {
-            Route r = routes.get(tenant);
-            return r == null ? Route.implicitShared(tenant) : r;
-        }
-
-        @Override
-        public Target target(String name) {
-            return targets.get(name);
-        }
-
-        @Override
-        public long version() {
-            return version.get();
-        }
-
-        @Override
-        public long refresh() {
-            return version.get();
-        }
-
-        @Override
-        public AutoCloseable addListener(Consumer<Route> listener) {
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
