@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute migrate <tenant> --to <target> [--schema S] [--create] [--mode online|offline] [--dry-run]
- * [--parallel N] [--schema-from flyway:<location>] [--copy-reference] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
+ * [--parallel N] [--schema-from flyway:<location>] [--copy-reference] [--no-throttle] [--yes] [--resume|--abort]}. Exit 0 done, 1 error (one line), 2 usage.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "Move a tenant to another target: online (copy, catch up, fence, verify, flip) or offline.")
@@ -73,6 +73,11 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--copy-reference", description = "also copy the reference tables (owned by no tenant) whole, when the"
             + " destination lacks them or has them empty; compared with the source before cutover")
     boolean copyReference;
+
+    @Option(names = "--no-throttle", description = "never throttle the tenant's transactions before the freeze (by default a"
+            + " backlog that does not drain makes TenantRoute drivers run them one at a time until it does); the pause is then"
+            + " the whole backlog")
+    boolean noThrottle;
 
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
@@ -132,7 +137,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 }
             }
             MoveRequest req = MoveRequest.of(tenant, to).withSchema(schema, create).withMode(m).withParallel(parallel)
-                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs).withSchemaFrom(schemaFrom).withCopyReference(copyReference);
+                    .withTenantColumn(null, tenantColumn).withFenceTimeoutMs(fenceTimeoutMs).withSchemaFrom(schemaFrom).withCopyReference(copyReference)
+                    .withThrottle(!noThrottle);
             MovePlan plan = mover.plan(req);
             if (common.json) {
                 common.json(Map.of("event", "plan", "plan", plan));

@@ -49,7 +49,7 @@ class MigrateCommandTest {
             assertTrue(dry.out.contains("invoice_lines") && dry.out.contains("child"), dry.out);
             assertEquals(1, run(new MigrateCommand(), concat(new String[] {"acme", "--to", "nowhere", "--yes"}, control)).code);
 
-            Result moved = run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--yes"}, control));
+            Result moved = run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--no-throttle", "--yes"}, control));
             assertEquals(0, moved.code, moved.err + moved.out);
             try (TenantMapStore store = TenantMapStores.open(ctl.url(), p)) {
                 Route r = store.route("acme").orElseThrow();

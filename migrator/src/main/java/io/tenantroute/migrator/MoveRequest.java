@@ -26,10 +26,13 @@ import java.util.Map;
  * @param copyReference also copy the reference tables (owned by no tenant) whole ({@code --copy-reference})
  * @param schemaFrom where the destination tables come from: null to copy their definitions from the source
  *     catalog, or {@code flyway:<location>} to run the app's own Flyway migrations there ({@code --schema-from})
+ * @param throttle online: when the catch-up backlog does not drain, set the route {@code throttled} before the freeze
+ *     (TenantRoute drivers then run the tenant's transactions a few at a time) so that the freeze stays short;
+ *     false ({@code --no-throttle}) never slows the tenant's writers and accepts a longer pause instead
  */
 public record MoveRequest(String tenant, String target, String targetSchema, boolean createSchema, MoveMode mode, int parallel,
         String tenantColumn, Map<String, String> tenantColumns, String operator, long fenceTimeoutMs, long settleTimeoutMs, long lagRows,
-        int maxCatchUpRounds, int mismatchLimit, boolean copyReference, String schemaFrom) {
+        int maxCatchUpRounds, int mismatchLimit, boolean copyReference, String schemaFrom, boolean throttle) {
 
     public MoveRequest {
         tenantColumns = Map.copyOf(tenantColumns);
@@ -44,13 +47,13 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
     /**
      * @return a request with defaults: default schema, online, parallel 2, column {@code tenant_id}, fence wait
      *     5000 ms, settle wait 30000 ms, lag 100 rows, 20 rounds, 10 mismatches listed, no reference tables,
-     *     schema from the source catalog
+     *     schema from the source catalog, throttle when the backlog does not drain
      * @throws SQLException {@code TR006} for an invalid tenant id
      */
     public static MoveRequest of(String tenant, String target) throws SQLException {
         TenantIds.requireValid(tenant);
         return new MoveRequest(tenant, target, null, false, MoveMode.ONLINE, 2, "tenant_id", Map.of(),
-                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10, false, null);
+                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10, false, null, true);
     }
 
     public MoveRequest withSchema(String schema, boolean create) {
@@ -118,6 +121,13 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
         return c.build();
     }
 
+    /** @param on throttle the tenant when the backlog does not drain (default), or never ({@code --no-throttle}) */
+    public MoveRequest withThrottle(boolean on) {
+        Copy c = new Copy(this);
+        c.throttle = on;
+        return c.build();
+    }
+
     /** A mutable copy of every component, so each {@code with…} names only what it changes. */
     private static final class Copy {
         String tenant;
@@ -136,6 +146,7 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
         int mismatchLimit;
         boolean copyReference;
         String schemaFrom;
+        boolean throttle;
 
         Copy(MoveRequest r) {
             tenant = r.tenant;
@@ -154,11 +165,12 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
             mismatchLimit = r.mismatchLimit;
             copyReference = r.copyReference;
             schemaFrom = r.schemaFrom;
+            throttle = r.throttle;
         }
 
         MoveRequest build() {
             return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, tenantColumns, operator,
-                    fenceTimeoutMs, settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit, copyReference, schemaFrom);
+                    fenceTimeoutMs, settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit, copyReference, schemaFrom, throttle);
         }
     }
 }
