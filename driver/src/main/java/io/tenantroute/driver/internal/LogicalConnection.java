@@ -336,7 +336,15 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         Connection c;
         try {
             for (int attempt = 0; r.state() == RouteState.THROTTLED; attempt++) {
-                turn = router.throttle().enter(t, cfg.throttleConcurrency, cfg.throttleWaitMs, metrics);
+                long seen = r.version();
+                turn = router.throttle().enter(t, cfg.throttleConcurrency, cfg.throttleWaitMs, metrics,
+                        () -> {
+                            try {
+                                return router.map().route(t).version() == seen;
+                            } catch (SQLException e) {
+                                return false; // stop waiting; re-reading the route below reports the error
+                            }
+                        });
                 // The route may have changed while this waited (frozen, flipped, no longer throttled): follow it now
                 // rather than after a fence. A cache hit, no store read.
                 if (attempt >= 2 || router.map().route(t).version() == r.version()) {

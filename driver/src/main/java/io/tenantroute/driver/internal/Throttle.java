@@ -44,6 +44,9 @@ final class Throttle {
         return BY_MAP.computeIfAbsent(map, m -> new Throttle());
     }
 
+    /** How often a waiting transaction checks whether its route is still throttled, in milliseconds. */
+    private static final long RECHECK_MS = 5;
+
     /**
      * Waits for a turn of {@code tenant}: at most {@code permits} turns are out at once (per this map and value of
      * {@code permits}).
@@ -52,11 +55,15 @@ final class Throttle {
      * @param permits how many turns at once, ≥ 1
      * @param waitMs how long to wait at most, in milliseconds; 0 takes a free turn or none
      * @param metrics records the wait
+     * @param stillThrottled checked every {@value #RECHECK_MS} ms while waiting: once false (the route changed — the
+     *     move froze or flipped it) the wait ends at once, so a freeze does not add the rest of the throttle wait
+     *     to the pause
      * @return the turn, to be {@link Permit#release() released} exactly when the transaction's physical connection
-     *     goes back; null when none came within {@code waitMs} (or the thread was interrupted: the interrupt
-     *     stays set) — the transaction then runs without one
+     *     goes back; null when none came within {@code waitMs}, the route changed, or the thread was interrupted
+     *     (the interrupt stays set) — the transaction then re-reads its route, and runs without a turn if still
+     *     throttled
      */
-    Permit enter(String tenant, int permits, long waitMs, Metrics metrics) {
+    Permit enter(String tenant, int permits, long waitMs, Metrics metrics, java.util.function.BooleanSupplier stillThrottled) {
         Key key = new Key(tenant, permits);
         Gate gate = gates.compute(key, (k, g) -> {
             Gate x = g == null ? new Gate(permits) : g;
@@ -66,7 +73,15 @@ final class Throttle {
         long start = System.nanoTime();
         boolean got = false;
         try {
-            got = gate.semaphore.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(waitMs);
+            got = gate.semaphore.tryAcquire();
+            while (!got) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !stillThrottled.getAsBoolean()) {
+                    break;
+                }
+                got = gate.semaphore.tryAcquire(Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -242,6 +242,40 @@ class ThrottleAndWarmupTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void aWaitingTransaction_stopsWaitingForItsTurn_whenTheRouteChanges(Engine engine) throws Exception {
+        setUp(engine);
+        map.routeWithNext("acme", "a", RouteState.THROTTLED, null, "b");
+        Properties p = props(4, 1, 60_000); // a wait that outlasts BOUND_MS: only the route change can end it in time
+        try (Connection holder = connect(p); var tenant = TenantContext.use("acme")) {
+            holder.setAutoCommit(false);
+            run(holder, "SELECT 1"); // holds acme's only turn until commit
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<String> waiter = pool.submit(() -> {
+                    try (Connection c = connect(p); var t = TenantContext.use("acme")) {
+                        c.setAutoCommit(false);
+                        run(c, "SELECT 1");
+                        String on = c.unwrap(TenantRouteConnection.class).currentTarget();
+                        c.commit();
+                        return on;
+                    }
+                });
+                until(() -> Throttle.of(map).gatesInUse() == 1 && !waiter.isDone(), "the second transaction waits for its turn",
+                        () -> "done " + waiter.isDone());
+                Thread.sleep(100);
+                assertTrue(!waiter.isDone(), "still waiting: the holder has the only turn");
+                map.routeWithNext("acme", "b", RouteState.ACTIVE, null, null); // the move flipped the route
+                assertEquals("b", waiter.get(BOUND_MS, TimeUnit.MILLISECONDS), "ran on the new route, without waiting out its turn");
+            } finally {
+                pool.shutdownNow();
+            }
+            holder.commit();
+        }
+        assertEquals(0, Throttle.of(map).gatesInUse());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void turns_areGivenBackOnCommitCloseFailureAndAbort_neverTwice(Engine engine) throws Exception {
         setUp(engine);
         map.routeWithNext("acme", "a", RouteState.THROTTLED, null, null);
