@@ -100,6 +100,19 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
         return c.build();
     }
 
+    /**
+     * @param ms how long to wait, after capture starts, for source transactions that began earlier (and, on MySQL,
+     *     already wrote) to end, in milliseconds, ≥ 1; on timeout the move fails with {@code TR011} naming them
+     */
+    public MoveRequest withSettleTimeoutMs(long ms) {
+        if (ms < 1) {
+            throw new IllegalArgumentException("settleTimeoutMs must be ≥ 1, was " + ms);
+        }
+        Copy c = new Copy(this);
+        c.settleTimeoutMs = ms;
+        return c.build();
+    }
+
     /** @param rows catch-up stops and cutover begins when at most this many changes are pending */
     public MoveRequest withLagRows(long rows) {
         Copy c = new Copy(this);
