@@ -165,18 +165,24 @@ final class Fixture implements AutoCloseable {
         return store.route(tenant).orElse(Route.implicitShared(tenant));
     }
 
-    long count(TestDatabase db, String schema, String sql, String tenant) throws SQLException {
-        try (Connection c = db.connect()) {
-            if (schema != null) {
-                if (engine == Engine.POSTGRESQL) {
-                    try (var s = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), false)")) {
-                        s.setString(1, schema);
-                        s.execute();
-                    }
-                } else {
-                    c.setCatalog(schema);
+    /** @return a connection to {@code db} with {@code schema} (PostgreSQL search path / MySQL database) current, if not null */
+    Connection connect(TestDatabase db, String schema) throws SQLException {
+        Connection c = db.connect();
+        if (schema != null) {
+            if (engine == Engine.POSTGRESQL) {
+                try (var s = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), false)")) {
+                    s.setString(1, schema);
+                    s.execute();
                 }
+            } else {
+                c.setCatalog(schema);
             }
+        }
+        return c;
+    }
+
+    long count(TestDatabase db, String schema, String sql, String tenant) throws SQLException {
+        try (Connection c = connect(db, schema)) {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 if (tenant != null) {
                     p.setString(1, tenant);

@@ -121,17 +121,7 @@ class SchemaFidelityTest {
         boolean pg = f.engine == Engine.POSTGRESQL;
         String sql = "SELECT id, qty, price, total, " + (pg ? "mood::text, moods::text, (pair).amount, (pair).currency" : "mood, doubled")
                 + " FROM orders WHERE tenant_id = ?";
-        try (Connection c = db.connect()) {
-            if (schema != null) {
-                if (pg) {
-                    try (var s = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), false)")) {
-                        s.setString(1, schema);
-                        s.execute();
-                    }
-                } else {
-                    c.setCatalog(schema);
-                }
-            }
+        try (Connection c = f.connect(db, schema)) {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, tenant);
                 try (ResultSet r = p.executeQuery()) {
