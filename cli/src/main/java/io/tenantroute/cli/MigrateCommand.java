@@ -97,12 +97,7 @@ public final class MigrateCommand implements Callable<Integer> {
         if (!abort && !resume && (to == null || to.isBlank())) {
             throw new ParameterException(spec.commandLine(), "--to <target> is required");
         }
-        MoveMode m;
-        try {
-            m = MoveMode.valueOf(mode.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--mode must be online or offline, was '" + mode + "'");
-        }
+        MoveMode m = MigratorSupport.mode(spec, mode);
         if (schemaFrom != null && !schemaFrom.startsWith("flyway:")) {
             throw new ParameterException(spec.commandLine(), "--schema-from must be flyway:<location>, was '" + schemaFrom + "'");
         }

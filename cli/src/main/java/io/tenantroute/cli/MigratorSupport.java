@@ -75,6 +75,20 @@ public final class MigratorSupport {
         }
     }
 
+    /**
+     * @param spec the command, for the usage error
+     * @param mode the {@code --mode} value: online or offline, any case
+     * @return the mode
+     * @throws picocli.CommandLine.ParameterException for anything else (exit 2)
+     */
+    static io.tenantroute.migrator.MoveMode mode(picocli.CommandLine.Model.CommandSpec spec, String mode) {
+        try {
+            return io.tenantroute.migrator.MoveMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--mode must be online or offline, was '" + mode + "'");
+        }
+    }
+
     static String ts() {
         return Instant.now().toString();
     }

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -49,12 +48,7 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MoveMode m;
-        try {
-            m = MoveMode.valueOf(mode.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--mode must be online or offline, was '" + mode + "'");
-        }
+        MoveMode m = MigratorSupport.mode(spec, mode);
         TenantMapStore store = null;
         try {
             store = common.openStore();
