@@ -12,8 +12,6 @@ import io.tenantroute.config.TenantMapStores;
 import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +21,6 @@ import java.util.Properties;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 /** export, import and cleanup through the command line, against real databases. */
 class ArchiveCommandsTest {
@@ -54,35 +51,35 @@ class ArchiveCommandsTest {
 
             // export
             Path exported = tmp.resolve("acme-export");
-            Result ex = run(new ExportCommand(), concat(new String[] {"acme", "-o", exported.toString()}, control));
-            assertEquals(0, ex.code, ex.err + ex.out);
-            assertTrue(ex.out.contains("invoice_lines") && ex.out.contains("rows 3"), ex.out);
+            CommandResult ex = CommandResult.run(new ExportCommand(), CommandResult.concat(new String[] {"acme", "-o", exported.toString()}, control));
+            assertEquals(0, ex.code(), ex.err() + ex.out());
+            assertTrue(ex.out().contains("invoice_lines") && ex.out().contains("rows 3"), ex.out());
             assertTrue(Files.exists(exported.resolve("manifest.json")));
-            assertEquals(2, run(new ExportCommand(), concat(new String[] {"acme"}, control)).code, "-o missing is a usage error");
-            Result exJson = run(new ExportCommand(), concat(new String[] {"globex", "-o", tmp.resolve("globex").toString(), "--json"}, control));
-            assertEquals(0, exJson.code, exJson.err);
-            assertTrue(exJson.out.contains("\"event\":\"exported\"") && exJson.out.contains("\"event\":\"step\""), exJson.out);
+            assertEquals(2, CommandResult.run(new ExportCommand(), CommandResult.concat(new String[] {"acme"}, control)).code(), "-o missing is a usage error");
+            CommandResult exJson = CommandResult.run(new ExportCommand(), CommandResult.concat(new String[] {"globex", "-o", tmp.resolve("globex").toString(), "--json"}, control));
+            assertEquals(0, exJson.code(), exJson.err());
+            assertTrue(exJson.out().contains("\"event\":\"exported\"") && exJson.out().contains("\"event\":\"step\""), exJson.out());
 
             // cleanup before any move: refused, TR011, nothing changed
-            Result early = run(new CleanupCommand(), concat(new String[] {"acme", "--yes", "--archive", tmp.resolve("early").toString()}, control));
-            assertEquals(1, early.code);
-            assertTrue(early.err.contains("[TR011]") && early.err.contains("no completed move"), early.err);
+            CommandResult early = CommandResult.run(new CleanupCommand(), CommandResult.concat(new String[] {"acme", "--yes", "--archive", tmp.resolve("early").toString()}, control));
+            assertEquals(1, early.code());
+            assertTrue(early.err().contains("[TR011]") && early.err().contains("no completed move"), early.err());
             assertFalse(Files.exists(tmp.resolve("early")));
             assertEquals(2, count(src, "SELECT COUNT(*) FROM invoices WHERE tenant_id = 'acme'"));
 
-            assertEquals(0, run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--yes"}, control)).code);
-            Result young = run(new CleanupCommand(), concat(new String[] {"acme", "--yes", "--older-than", "7d"}, control));
-            assertEquals(1, young.code);
-            assertTrue(young.err.contains("[TR011]") && young.err.contains("less than 7d"), young.err);
-            assertEquals(2, run(new CleanupCommand(), concat(new String[] {"acme", "--older-than", "soon"}, control)).code);
+            assertEquals(0, CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme", "--to", "dedicated", "--yes"}, control)).code());
+            CommandResult young = CommandResult.run(new CleanupCommand(), CommandResult.concat(new String[] {"acme", "--yes", "--older-than", "7d"}, control));
+            assertEquals(1, young.code());
+            assertTrue(young.err().contains("[TR011]") && young.err().contains("less than 7d"), young.err());
+            assertEquals(2, CommandResult.run(new CleanupCommand(), CommandResult.concat(new String[] {"acme", "--older-than", "soon"}, control)).code());
 
             // cleanup
             Path archive = tmp.resolve("acme-cleanup");
-            Result cleaned = run(new CleanupCommand(), concat(new String[] {"acme", "--yes", "--archive", archive.toString(), "--batch-rows", "1"},
+            CommandResult cleaned = CommandResult.run(new CleanupCommand(), CommandResult.concat(new String[] {"acme", "--yes", "--archive", archive.toString(), "--batch-rows", "1"},
                     control));
-            assertEquals(0, cleaned.code, cleaned.err + cleaned.out);
-            assertTrue(cleaned.out.contains("5 rows deleted"), cleaned.out);
-            assertTrue(cleaned.out.contains("delete invoice_lines"), cleaned.out);
+            assertEquals(0, cleaned.code(), cleaned.err() + cleaned.out());
+            assertTrue(cleaned.out().contains("5 rows deleted"), cleaned.out());
+            assertTrue(cleaned.out().contains("delete invoice_lines"), cleaned.out());
             assertEquals(0, count(src, "SELECT COUNT(*) FROM invoices WHERE tenant_id = 'acme'"));
             assertEquals(0, count(src, "SELECT COUNT(*) FROM invoice_lines WHERE invoice_id IN (1, 2)"));
             assertEquals(1, count(src, "SELECT COUNT(*) FROM invoices WHERE tenant_id = 'globex'"));
@@ -90,54 +87,28 @@ class ArchiveCommandsTest {
             assertEquals(2, count(dst, "SELECT COUNT(*) FROM invoices WHERE tenant_id = 'acme'"));
 
             // import the cleanup's archive elsewhere; a second import is refused
-            Result imported = run(new ImportCommand(), concat(new String[] {archive.toString(), "--to", "restore"}, control));
-            assertEquals(0, imported.code, imported.err + imported.out);
-            assertTrue(imported.out.contains("verified against the manifest") && imported.out.contains("route unchanged"), imported.out);
+            CommandResult imported = CommandResult.run(new ImportCommand(), CommandResult.concat(new String[] {archive.toString(), "--to", "restore"}, control));
+            assertEquals(0, imported.code(), imported.err() + imported.out());
+            assertTrue(imported.out().contains("verified against the manifest") && imported.out().contains("route unchanged"), imported.out());
             assertEquals(3, count(restore, "SELECT COUNT(*) FROM invoice_lines"));
-            Result twice = run(new ImportCommand(), concat(new String[] {archive.toString(), "--to", "restore"}, control));
-            assertEquals(1, twice.code);
-            assertTrue(twice.err.contains("[TR011]") && twice.err.contains("tenant rows already in"), twice.err);
-            Result unknown = run(new ImportCommand(), concat(new String[] {archive.toString(), "--to", "nowhere"}, control));
-            assertEquals(1, unknown.code);
-            assertTrue(unknown.err.contains("[TR005]"), unknown.err);
-            assertEquals(2, run(new ImportCommand(), concat(new String[] {archive.toString()}, control)).code, "--to missing is a usage error");
+            CommandResult twice = CommandResult.run(new ImportCommand(), CommandResult.concat(new String[] {archive.toString(), "--to", "restore"}, control));
+            assertEquals(1, twice.code());
+            assertTrue(twice.err().contains("[TR011]") && twice.err().contains("tenant rows already in"), twice.err());
+            CommandResult unknown = CommandResult.run(new ImportCommand(), CommandResult.concat(new String[] {archive.toString(), "--to", "nowhere"}, control));
+            assertEquals(1, unknown.code());
+            assertTrue(unknown.err().contains("[TR005]"), unknown.err());
+            assertEquals(2, CommandResult.run(new ImportCommand(), CommandResult.concat(new String[] {archive.toString()}, control)).code(), "--to missing is a usage error");
 
-            Result list = run(new MigrationsCommand(), concat(new String[] {"list", "--json"}, control));
-            assertTrue(list.out.contains("\"kind\":\"cleanup\"") && list.out.contains("\"kind\":\"export\"") && list.out.contains("\"kind\":\"import\""),
-                    list.out);
+            CommandResult list = CommandResult.run(new MigrationsCommand(), CommandResult.concat(new String[] {"list", "--json"}, control));
+            assertTrue(list.out().contains("\"kind\":\"cleanup\"") && list.out().contains("\"kind\":\"export\"") && list.out().contains("\"kind\":\"import\""),
+                    list.out());
         }
-    }
-
-    record Result(int code, String out, String err) {
     }
 
     static long count(TestDatabase db, String sql) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
-        }
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    private static synchronized Result run(Object command, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = new CommandLine(command).execute(args);
-            return new Result(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 }

@@ -12,13 +12,10 @@ import io.tenantroute.config.TenantMapStores;
 import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.util.Properties;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 class MigrateCommandTest {
 
@@ -43,56 +40,30 @@ class MigrateCommandTest {
                     "INSERT INTO invoice_lines VALUES (11, 1, 1), (21, 2, 2), (31, 3, 3)");
             String[] control = {"--control", ctl.url(), "--control-schema", schema, "--shared-url", src.url()};
 
-            assertEquals(2, run(new MigrateCommand(), concat(new String[] {"acme"}, control)).code, "--to missing is a usage error");
-            Result dry = run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--dry-run"}, control));
-            assertEquals(0, dry.code, dry.err);
-            assertTrue(dry.out.contains("invoice_lines") && dry.out.contains("child"), dry.out);
-            assertEquals(1, run(new MigrateCommand(), concat(new String[] {"acme", "--to", "nowhere", "--yes"}, control)).code);
+            assertEquals(2, CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme"}, control)).code(), "--to missing is a usage error");
+            CommandResult dry = CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme", "--to", "dedicated", "--dry-run"}, control));
+            assertEquals(0, dry.code(), dry.err());
+            assertTrue(dry.out().contains("invoice_lines") && dry.out().contains("child"), dry.out());
+            assertEquals(1, CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme", "--to", "nowhere", "--yes"}, control)).code());
 
-            Result moved = run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--no-throttle", "--yes"}, control));
-            assertEquals(0, moved.code, moved.err + moved.out);
+            CommandResult moved = CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme", "--to", "dedicated", "--no-throttle", "--yes"}, control));
+            assertEquals(0, moved.code(), moved.err() + moved.out());
             try (TenantMapStore store = TenantMapStores.open(ctl.url(), p)) {
                 Route r = store.route("acme").orElseThrow();
                 assertEquals("dedicated", r.target());
             }
-            Result verify = run(new VerifyCommand(), concat(new String[] {"acme"}, control));
-            assertEquals(0, verify.code, verify.err + verify.out);
-            Result list = run(new MigrationsCommand(), concat(new String[] {"list", "--json"}, control));
-            assertEquals(0, list.code, list.err);
-            assertTrue(list.out.contains("\"status\":\"done\""), list.out);
-            assertTrue(list.out.contains("\"kind\":\"move\""), list.out);
-            Result table = run(new MigrationsCommand(), concat(new String[] {"list"}, control));
-            assertTrue(table.out.contains("kind") && table.out.contains("move"), table.out);
-            Result show = run(new MigrationsCommand(), concat(new String[] {"show", "1"}, control));
-            assertEquals(0, show.code, show.err);
-            assertTrue(show.out.contains("verify") && show.out.contains("invoice_lines"), show.out);
-            assertTrue(show.out.startsWith("move 1: tenant 'acme'"), show.out);
-        }
-    }
-
-    record Result(int code, String out, String err) {
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    private static synchronized Result run(Object command, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = new CommandLine(command).execute(args);
-            return new Result(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
+            CommandResult verify = CommandResult.run(new VerifyCommand(), CommandResult.concat(new String[] {"acme"}, control));
+            assertEquals(0, verify.code(), verify.err() + verify.out());
+            CommandResult list = CommandResult.run(new MigrationsCommand(), CommandResult.concat(new String[] {"list", "--json"}, control));
+            assertEquals(0, list.code(), list.err());
+            assertTrue(list.out().contains("\"status\":\"done\""), list.out());
+            assertTrue(list.out().contains("\"kind\":\"move\""), list.out());
+            CommandResult table = CommandResult.run(new MigrationsCommand(), CommandResult.concat(new String[] {"list"}, control));
+            assertTrue(table.out().contains("kind") && table.out().contains("move"), table.out());
+            CommandResult show = CommandResult.run(new MigrationsCommand(), CommandResult.concat(new String[] {"show", "1"}, control));
+            assertEquals(0, show.code(), show.err());
+            assertTrue(show.out().contains("verify") && show.out().contains("invoice_lines"), show.out());
+            assertTrue(show.out().startsWith("move 1: tenant 'acme'"), show.out());
         }
     }
 }

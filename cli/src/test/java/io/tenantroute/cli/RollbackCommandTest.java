@@ -12,14 +12,11 @@ import io.tenantroute.config.TenantMapStores;
 import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Properties;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 class RollbackCommandTest {
 
@@ -44,24 +41,24 @@ class RollbackCommandTest {
                     "INSERT INTO invoice_lines VALUES (11, 1, 1), (21, 2, 2), (31, 3, 3)");
             String[] control = {"--control", ctl.url(), "--control-schema", schema, "--shared-url", src.url()};
 
-            Result none = run(new RollbackCommand(), concat(new String[] {"acme", "--yes"}, control));
-            assertEquals(1, none.code);
-            assertTrue(none.err.contains("no completed move"), none.err);
-            assertEquals(2, run(new RollbackCommand(), concat(new String[] {"acme", "--mode", "sideways"}, control)).code);
+            CommandResult none = CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme", "--yes"}, control));
+            assertEquals(1, none.code());
+            assertTrue(none.err().contains("no completed move"), none.err());
+            assertEquals(2, CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme", "--mode", "sideways"}, control)).code());
 
-            Result moved = run(new MigrateCommand(), concat(new String[] {"acme", "--to", "dedicated", "--yes"}, control));
-            assertEquals(0, moved.code, moved.err + moved.out);
+            CommandResult moved = CommandResult.run(new MigrateCommand(), CommandResult.concat(new String[] {"acme", "--to", "dedicated", "--yes"}, control));
+            assertEquals(0, moved.code(), moved.err() + moved.out());
             dst.execute("INSERT INTO invoices VALUES (4, 'acme', 40)", "INSERT INTO invoice_lines VALUES (41, 4, 4)",
                     "UPDATE invoices SET total = 11 WHERE id = 1", "DELETE FROM invoice_lines WHERE id = 21");
 
-            Result dry = run(new RollbackCommand(), concat(new String[] {"acme", "--dry-run"}, control));
-            assertEquals(0, dry.code, dry.err + dry.out);
-            assertTrue(dry.out.contains("no key collisions") && dry.out.contains("old rows fenced"), dry.out);
-            assertEquals(1, run(new RollbackCommand(), concat(new String[] {"acme"}, control)).code, "no terminal, no --yes");
+            CommandResult dry = CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme", "--dry-run"}, control));
+            assertEquals(0, dry.code(), dry.err() + dry.out());
+            assertTrue(dry.out().contains("no key collisions") && dry.out().contains("old rows fenced"), dry.out());
+            assertEquals(1, CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme"}, control)).code(), "no terminal, no --yes");
 
-            Result back = run(new RollbackCommand(), concat(new String[] {"acme", "--yes", "--json"}, control));
-            assertEquals(0, back.code, back.err + back.out);
-            assertTrue(back.out.contains("\"event\":\"done\""), back.out);
+            CommandResult back = CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme", "--yes", "--json"}, control));
+            assertEquals(0, back.code(), back.err() + back.out());
+            assertTrue(back.out().contains("\"event\":\"done\""), back.out());
             try (TenantMapStore store = TenantMapStores.open(ctl.url(), p)) {
                 Route r = store.route("acme").orElseThrow();
                 assertEquals("shared", r.target());
@@ -69,11 +66,11 @@ class RollbackCommandTest {
             assertEquals("1:11,2:20,3:30,4:40", ids(src, "SELECT id, total FROM invoices ORDER BY id"));
             assertEquals("11:1,31:3,41:4", ids(src, "SELECT id, qty FROM invoice_lines ORDER BY id"));
 
-            Result again = run(new RollbackCommand(), concat(new String[] {"acme", "--yes"}, control));
-            assertEquals(1, again.code);
-            assertTrue(again.err.contains("already rolled back"), again.err);
-            Result list = run(new MigrationsCommand(), concat(new String[] {"list", "--json"}, control));
-            assertTrue(list.out.contains("\"kind\":\"rollback\""), list.out);
+            CommandResult again = CommandResult.run(new RollbackCommand(), CommandResult.concat(new String[] {"acme", "--yes"}, control));
+            assertEquals(1, again.code());
+            assertTrue(again.err().contains("already rolled back"), again.err());
+            CommandResult list = CommandResult.run(new MigrationsCommand(), CommandResult.concat(new String[] {"list", "--json"}, control));
+            assertTrue(list.out().contains("\"kind\":\"rollback\""), list.out());
         }
     }
 
@@ -85,31 +82,5 @@ class RollbackCommandTest {
             }
         }
         return b.toString();
-    }
-
-    record Result(int code, String out, String err) {
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    private static synchronized Result run(Object command, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = new CommandLine(command).execute(args);
-            return new Result(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }
