@@ -55,6 +55,7 @@ public final class CutoverPauseBench {
     static final class Rec {
         long[] start = new long[1 << 16];
         long[] lat = new long[1 << 16];
+        byte[] tries = new byte[1 << 16];
         int n;
         long insertsShared;
         long insertsDedicated;
@@ -64,13 +65,15 @@ public final class CutoverPauseBench {
         long nextId;
         final Map<String, Long> errors = new TreeMap<>();
 
-        void add(long s, long l) {
+        void add(long s, long l, int attempts) {
             if (n == start.length) {
                 start = Arrays.copyOf(start, n * 2);
                 lat = Arrays.copyOf(lat, n * 2);
+                tries = Arrays.copyOf(tries, n * 2);
             }
             start[n] = s;
             lat[n] = l;
+            tries[n] = (byte) Math.min(attempts, 127);
             n++;
         }
     }
@@ -183,6 +186,7 @@ public final class CutoverPauseBench {
                 }
                 report("cutover window (freeze..move returned)", recs, freeze, m1);
                 report("after move", recs, m1, Long.MAX_VALUE);
+                slowest(recs, freeze, m1, steps, 5);
             }
             // close the driver's per-target pools and map watchers before the databases are dropped
             io.tenantroute.driver.TenantRouteDriver.shutdown();
@@ -207,7 +211,9 @@ public final class CutoverPauseBench {
                 }
                 long id = r.nextId;
                 long s = System.nanoTime();
+                int attempts = 0;
                 for (int attempt = 0; ; attempt++) {
+                    attempts = attempt + 1;
                     try (Connection c = app.getConnection()) {
                         if (insert) {
                             try (PreparedStatement p = c.prepareStatement(
@@ -254,7 +260,7 @@ public final class CutoverPauseBench {
                         r.retries++;
                     }
                 }
-                r.add(s, System.nanoTime() - s);
+                r.add(s, System.nanoTime() - s, attempts);
                 insert = !insert;
             }
         } catch (Throwable t) {
@@ -298,6 +304,33 @@ public final class CutoverPauseBench {
         System.out.printf(Locale.ROOT, "%-40s writes %,8d%s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms%n", name, k,
                 Double.isNaN(secs) ? "" : String.format(Locale.ROOT, " in %6.2f s", secs), pct(l, 0.50), pct(l, 0.99), pct(l, 0.999),
                 l[k - 1] / 1e6);
+    }
+
+    /**
+     * The {@code k} slowest writes of the cutover window, each with its start and end relative to the freeze, and the
+     * mover's steps on the same clock: tells a write held by the freeze from one the database was slow with.
+     */
+    private static void slowest(Rec[] recs, long from, long to, Map<String, Long> steps, int k) {
+        List<long[]> w = new ArrayList<>();
+        for (Rec r : recs) {
+            for (int i = 0; i < r.n; i++) {
+                long s = r.start[i];
+                long e = s + r.lat[i];
+                if (e >= from && s <= to) {
+                    w.add(new long[] {s, e, r.tries[i]});
+                }
+            }
+        }
+        w.sort((a, b) -> Long.compare(b[1] - b[0], a[1] - a[0]));
+        StringBuilder b = new StringBuilder("steps (ms from the freeze):");
+        steps.entrySet().stream().filter(e -> e.getValue() >= from - 1_000_000_000L).sorted(Map.Entry.comparingByValue())
+                .forEach(e -> b.append(String.format(Locale.ROOT, " %s %+.1f", e.getKey(), (e.getValue() - from) / 1e6)));
+        System.out.println(b);
+        for (int i = 0; i < Math.min(k, w.size()); i++) {
+            long[] x = w.get(i);
+            System.out.printf(Locale.ROOT, "  slow write %d: %.1f ms, from %+.1f to %+.1f ms, %d attempt(s)%n", i + 1, (x[1] - x[0]) / 1e6,
+                    (x[0] - from) / 1e6, (x[1] - from) / 1e6, x[2]);
+        }
     }
 
     private static double pct(long[] sorted, double q) {
