@@ -60,11 +60,17 @@ public final class CachedTenantMap implements TenantMap {
     private volatile long version;
     private volatile long newestSeen;
     private volatile boolean closed;
+    /**
+     * {@link System#nanoTime()} at which the last completed read of the store began (the constructor's, then each
+     * {@link #apply}'s); guarded by applyLock.
+     */
+    private long lastApplyStart;
 
     private CachedTenantMap(TenantMapStore store, long pollIntervalMs, int maxCachedTenants) throws SQLException {
         this.store = store;
         this.pollIntervalMs = pollIntervalMs;
         this.routes = Caffeine.newBuilder().maximumSize(maxCachedTenants).build();
+        this.lastApplyStart = System.nanoTime();
         long v = store.version();
         this.targets = byName(store.targets());
         this.version = v;
@@ -166,6 +172,10 @@ public final class CachedTenantMap implements TenantMap {
 
     /**
      * {@inheritDoc} Blocks on the store (two or three reads), and while another refresh of this map runs.
+     * Concurrent calls share reads: a call returns without reading when a refresh that began after the call
+     * was made has completed meanwhile (it read everything this call would have). So when many threads meet a
+     * fence at once (every writer of a tenant at a cutover), the store is read at most twice, not once per thread
+     * one after the other.
      *
      * @throws SQLException {@link TenantRouteSqlState#MAP_UNAVAILABLE} when the store cannot be read (the map
      *     keeps what it had)
@@ -241,40 +251,52 @@ public final class CachedTenantMap implements TenantMap {
     }
 
     private long apply() throws SQLException {
+        long asked = System.nanoTime();
         synchronized (applyLock) {
-            long from = version;
-            long storeVersion = store.version();
-            if (storeVersion == from) {
-                return from;
+            if (lastApplyStart - asked >= 0) {
+                return version; // a read that began after this call completed while this one waited for the lock
             }
-            if (storeVersion < from) {
-                // The store went back (control tables dropped and re-created, another YAML file): versions
-                // seen so far mean nothing any more, so forget everything.
-                LOG.warn("tenant map: the store's version went back from {} to {}; re-reading everything", from, storeVersion);
-                targets = byName(store.targets());
-                routes.invalidateAll();
-                version = storeVersion;
-                return storeVersion;
-            }
-            List<Route> changed = store.routesChangedSince(from);
-            // Targets first: a reader that sees a new route must find the target it names.
-            targets = byName(store.targets());
-            long applied = storeVersion;
-            for (Route r : changed) {
-                applied = Math.max(applied, r.version());
-                // Only tenants in the cache: others are read fresh on their next miss. compute (unlike
-                // Caffeine's computeIfPresent, which skips a key whose load is in flight) waits for a load of
-                // the same tenant, so a load that read the route before this change cannot overwrite it. A
-                // cached route newer than this change (a miss that read the store after our read) is kept.
-                routes.asMap().compute(r.tenant(), (k, old) -> old == null || old.version() > r.version() ? old : r);
-            }
-            version = applied;
-            LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());
-            if (!changed.isEmpty() && !listeners.isEmpty()) {
-                notifyListeners(changed); // queued under the lock, so listeners hear changes in version order
-            }
+            long start = System.nanoTime();
+            long applied = applyLocked();
+            lastApplyStart = start; // only once it succeeded: a failed read answers nobody
             return applied;
         }
+    }
+
+    /** The refresh itself; called holding {@code applyLock}. */
+    private long applyLocked() throws SQLException {
+        long from = version;
+        long storeVersion = store.version();
+        if (storeVersion == from) {
+            return from;
+        }
+        if (storeVersion < from) {
+            // The store went back (control tables dropped and re-created, another YAML file): versions
+            // seen so far mean nothing any more, so forget everything.
+            LOG.warn("tenant map: the store's version went back from {} to {}; re-reading everything", from, storeVersion);
+            targets = byName(store.targets());
+            routes.invalidateAll();
+            version = storeVersion;
+            return storeVersion;
+        }
+        List<Route> changed = store.routesChangedSince(from);
+        // Targets first: a reader that sees a new route must find the target it names.
+        targets = byName(store.targets());
+        long applied = storeVersion;
+        for (Route r : changed) {
+            applied = Math.max(applied, r.version());
+            // Only tenants in the cache: others are read fresh on their next miss. compute (unlike
+            // Caffeine's computeIfPresent, which skips a key whose load is in flight) waits for a load of
+            // the same tenant, so a load that read the route before this change cannot overwrite it. A
+            // cached route newer than this change (a miss that read the store after our read) is kept.
+            routes.asMap().compute(r.tenant(), (k, old) -> old == null || old.version() > r.version() ? old : r);
+        }
+        version = applied;
+        LOG.debug("tenant map: applied version {} ({} routes changed)", applied, changed.size());
+        if (!changed.isEmpty() && !listeners.isEmpty()) {
+            notifyListeners(changed); // queued under the lock, so listeners hear changes in version order
+        }
+        return applied;
     }
 
     private void notifyListeners(List<Route> changed) {

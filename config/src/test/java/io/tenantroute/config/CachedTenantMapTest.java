@@ -279,6 +279,105 @@ class CachedTenantMapTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void writersMeetingTheFenceAtOnce_shareStoreReads_andEachSeesTheFreeze(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cmshare"); JdbcTenantMapStore real = TestControlMaps.initAndOpen(db)) {
+            real.putTarget(target("eu1", db));
+            real.setRoute("acme", "eu1", null);
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            TenantMapStore slowVersion = new DelegatingStore(real) {
+                @Override
+                public long version() throws SQLException {
+                    reads.incrementAndGet();
+                    try {
+                        Thread.sleep(20); // a loaded control database
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return real.version();
+                }
+            };
+            try (CachedTenantMap map = CachedTenantMap.open(slowVersion, 0, 100)) {
+                assertEquals(RouteState.ACTIVE, map.route("acme").state());
+                long frozen = real.setState("acme", RouteState.FROZEN); // the freeze, then every writer meets the fence
+                reads.set(0);
+                int writers = 16;
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+                try {
+                    List<java.util.concurrent.Future<Route>> seen = new java.util.ArrayList<>();
+                    for (int i = 0; i < writers; i++) {
+                        seen.add(pool.submit(() -> {
+                            start.await();
+                            map.refresh();
+                            return map.route("acme");
+                        }));
+                    }
+                    for (java.util.concurrent.Future<Route> f : seen) {
+                        assertEquals(new Route("acme", "eu1", null, RouteState.FROZEN, frozen), f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                // one read for the first caller, one for everyone who asked while it ran (one per thread, 16, before)
+                assertTrue(reads.get() <= 3, "store read " + reads.get() + " times for " + writers + " concurrent refreshes");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aRefreshAskedWhileAnOlderReadRuns_readsAgain(Engine engine) throws Exception {
+        try (TestDatabase db = TestDatabases.server(engine).createDatabase("cmagain"); JdbcTenantMapStore real = TestControlMaps.initAndOpen(db)) {
+            real.putTarget(target("eu1", db));
+            real.setRoute("acme", "eu1", null);
+            java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+            TenantMapStore held = new DelegatingStore(real) {
+                @Override
+                public long version() throws SQLException {
+                    long v = real.version();
+                    if (hold.compareAndSet(true, false)) {
+                        firstRead.countDown();
+                        try {
+                            release.await(); // read the store, then stall before answering
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return v;
+                }
+            };
+            try (CachedTenantMap map = CachedTenantMap.open(held, 0, 100)) {
+                assertEquals(RouteState.ACTIVE, map.route("acme").state());
+                hold.set(true);
+                java.util.concurrent.CompletableFuture<Long> older = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return map.refresh();
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                assertTrue(firstRead.await(10, java.util.concurrent.TimeUnit.SECONDS), "the refresh read the store"); // before the freeze
+                long frozen = real.setState("acme", RouteState.FROZEN);
+                java.util.concurrent.CompletableFuture<Long> newer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return map.refresh();
+                    } catch (SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                Thread.sleep(50); // the newer refresh waits for the older one
+                release.countDown();
+                older.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(frozen, newer.get(10, java.util.concurrent.TimeUnit.SECONDS), "a refresh that began before the call answered it");
+                assertEquals(RouteState.FROZEN, map.route("acme").state());
+            }
+        }
+    }
+
     /** Passes every call to a real store; tests override one method to slow it down. */
     private static class DelegatingStore implements TenantMapStore {
         private final TenantMapStore d;
