@@ -248,7 +248,18 @@ class JdbcTenantMapStoreTest {
 
             store.setRoute("acme", Target.SHARED, null);
             store.setRoute("globex", Target.SHARED, null);
-            assertEquals(before + 3, store.removeTarget("eu1"));
+            // a move of acme to eu1 in progress names it as the destination: refused too
+            long hinted = store.compareAndSetRoute("acme", store.route("acme").orElseThrow().version(), Target.SHARED, null,
+                    RouteState.ACTIVE, "eu1");
+            SQLException moving = assertThrows(SQLException.class, () -> store.removeTarget("eu1"));
+            assertEquals("TR009", moving.getSQLState());
+            assertTrue(moving.getMessage().contains("1 tenant") && moving.getMessage().contains("'acme'"), moving.getMessage());
+            // the route may then name it again without its definition being read (it cannot have gone)
+            long frozen = store.compareAndSetRoute("acme", hinted, Target.SHARED, null, RouteState.FROZEN, "eu1");
+            long flipped = store.compareAndSetRoute("acme", frozen, "eu1", null, RouteState.ACTIVE);
+            assertEquals(new Route("acme", "eu1", null, RouteState.ACTIVE, flipped), store.route("acme").orElseThrow());
+            store.setRoute("acme", Target.SHARED, null);
+            assertEquals(store.version() + 1, store.removeTarget("eu1"));
             assertTrue(store.target("eu1").isEmpty());
         }
     }
