@@ -21,9 +21,12 @@ final class Router {
     private static final long FROZEN_POLL_MS = 5;
     /**
      * A frozen wait reads the store itself at most this often per map, in milliseconds (also with watching off): the
-     * flip reaches a waiting statement within this, not the MySQL polling interval (250 ms), so it bounds the pause.
+     * flip reaches a waiting statement within this, not the MySQL polling interval (250 ms), so it adds to the pause.
+     * One read per map (concurrent refreshes share it, see {@code CachedTenantMap#refresh}) every 5 ms, only while a
+     * tenant is frozen: about 20 reads of the control database per JVM for a 100 ms cutover. At 20 ms the flip
+     * reached waiting writers 2-20 ms late on MariaDB (docs/benchmarks.md).
      */
-    private static final long FROZEN_REFRESH_MS = 20;
+    private static final long FROZEN_REFRESH_MS = 5;
     /** Per map: when a frozen wait last read the store itself (epoch ms), so that many waiters cause one read. */
     private static final java.util.Map<TenantMap, AtomicLong> LAST_FROZEN_REFRESH =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
