@@ -360,6 +360,7 @@ public final class TenantMover {
         // the route version this move last wrote (destination hint, throttle, freeze); null while it has not touched the route
         Long routeVersion = null;
         boolean flipped = false;
+        boolean dstFenced = true; // offline: lifted at the flip without looking first
         long pauseStart = 0;
         AtomicLong copied = new AtomicLong();
         long replayed = 0;
@@ -435,7 +436,7 @@ public final class TenantMover {
                 enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
                 long sinceVacuum = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst, false);
+                    long n = replayer.round(src, dst);
                     replayed += n;
                     sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
@@ -467,7 +468,7 @@ public final class TenantMover {
                 long best = Long.MAX_VALUE;
                 int worse = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst, false);
+                    long n = replayer.round(src, dst);
                     replayed += n;
                     sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
@@ -490,9 +491,12 @@ public final class TenantMover {
                             x.dst.name());
                     replayed += drainThrottled(x, l, replayer, src, dst, pending);
                 }
+                // a fence of this tenant on the destination (it lived there before) is lifted at the flip; looked up
+                // now so that the common case, no fence there, costs nothing inside the write pause
+                dstFenced = new SourceCapture(x.de, x.dstSchema).state(dst, tenant) != null;
                 verifier.refresh(src, dst);
                 cap.vacuum(src); // the final replay reads the change table inside the freeze: without the dead rows
-                replayed += replayer.round(src, dst, false); // what arrived during the re-read
+                replayed += replayer.round(src, dst); // what arrived during the re-read (the freeze follows at once)
                 // 6. freeze, fence, final replay
                 step = "freeze";
                 enter(x, id, l, step, "");
@@ -547,7 +551,9 @@ public final class TenantMover {
             // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
             step = "flip";
             enter(x, id, l, step, x.dst.name());
-            new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
+            if (dstFenced) {
+                new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
+            }
             long v = store.compareAndSetRoute(tenant, routeVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
             long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
@@ -638,7 +644,7 @@ public final class TenantMover {
         int worse = 0;
         int round = 0;
         while (pending > x.req.lagRows() && worse < 3 && System.nanoTime() < deadline) {
-            replayed += replayer.round(src, dst, false);
+            replayed += replayer.round(src, dst);
             pending = replayer.pending(src);
             MoveMetrics.catchUpLag(x.dst.name(), pending);
             l.step("throttle", "round " + (++round) + ": " + pending + " change(s) pending");
@@ -663,9 +669,9 @@ public final class TenantMover {
 
     /** Final replay inside the freeze, until no uncaptured cascade is left behind (a few passes at most). */
     private long finalReplay(Ctx x, SourceCapture cap, Replayer replayer, Connection src, Connection dst) throws SQLException {
-        long n = replayer.round(src, dst, true);
+        long n = replayer.fencedRound(src, dst);
         for (int pass = 0; pass < 3 && requeueUncapturedCascades(x, cap, src, dst) > 0; pass++) {
-            n += replayer.round(src, dst, true);
+            n += replayer.fencedRound(src, dst);
         }
         return n;
     }

@@ -17,7 +17,9 @@ import java.util.Set;
  * Replaying the same change twice, or out of order, gives the same result.
  *
  * <p>Change rows are deleted on the source only after the target committed, and the change table is read
- * by "what is left", never by an id watermark (sequence values commit out of order).
+ * by "what is left", never by an id watermark (sequence values commit out of order) — except by
+ * {@link #fencedRound}, once the tenant is fenced: no transaction that wrote the tenant's rows is still open then,
+ * so the tenant's change rows no longer change and one pass by id reads each once.
  */
 public final class Replayer {
     private static final int BATCH = 2000;
@@ -31,6 +33,8 @@ public final class Replayer {
     private final Map<String, TableJob> jobs;
     private final String tenant;
     private IncrementalVerifier verifier;
+    /** {@link #fencedRound}: the largest change id it consumed (its rows stay until the move clears them). */
+    private long fencedMark = Long.MIN_VALUE;
 
     public Replayer(Engine e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
         this.e = e;
@@ -64,87 +68,125 @@ public final class Replayer {
     }
 
     /**
-     * Replays one round: the changes visible when the round starts (changes committed later, even with a
-     * smaller id, are left for the next round). With {@code untilEmpty} it goes on until nothing is pending
-     * (the final replay, when the source is fenced for the tenant).
+     * The final replay, with the tenant fenced on the source: every change not yet consumed, in one pass by id,
+     * without deleting the change rows (the move clears them after the flip, or unfences on failure; a change
+     * replayed twice gives the same result). Saves the per-batch DELETE and the closing empty read of
+     * {@link #round} inside the write pause. Changes queued later by the mover itself ({@link SourceCapture#enqueue})
+     * get larger ids and are read by the next call.
+     *
+     * <p>Only correct once the fence is held: the fence waits for every transaction that wrote the tenant's rows
+     * (see {@link SourceCapture}), so no change of the tenant can still commit with a smaller id.
      *
      * @return change rows consumed
      */
-    public long round(Connection src, Connection tgt, boolean untilEmpty) throws SQLException {
+    public long fencedRound(Connection src, Connection tgt) throws SQLException {
         long total = 0;
-        long upTo = Long.MAX_VALUE;
-        if (!untilEmpty) {
-            try (PreparedStatement p = src.prepareStatement("SELECT MAX(id) FROM " + capture.changeTable());
-                 ResultSet r = p.executeQuery()) {
-                r.next();
-                upTo = r.getLong(1);
-            }
-        }
         while (true) {
-            List<Long> ids = new ArrayList<>();
-            Map<String, Set<String>> keys = new LinkedHashMap<>();
-            try (PreparedStatement p = src.prepareStatement("SELECT id, tbl, pk FROM " + capture.changeTable()
-                    + " WHERE sch = ? AND (tenant = ? OR tenant IS NULL) AND id <= ? ORDER BY id LIMIT " + BATCH)) {
-                p.setString(1, srcSchema);
-                p.setString(2, tenant);
-                p.setLong(3, upTo);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        ids.add(r.getLong(1));
-                        keys.computeIfAbsent(r.getString(2), k -> new LinkedHashSet<>()).add(r.getString(3));
-                    }
-                }
-            }
-            if (ids.isEmpty()) {
+            int n = batch(src, tgt, fencedMark, false);
+            total += n;
+            if (n < BATCH) {
                 return total;
             }
-            Map<String, Map<String, long[]>> written = new LinkedHashMap<>();
-            tgt.setAutoCommit(false);
-            try {
-                // read every changed row first, then delete children before parents and upsert parents before
-                // children (jobs are in load order): a destination that already has its foreign keys (a rollback
-                // onto the old source) never sees an intermediate state that breaks one
-                List<TableJob> order = new ArrayList<>();
-                List<List<List<String>>> keysOf = new ArrayList<>();
-                List<List<Row>> rowsOf = new ArrayList<>();
-                for (TableJob job : jobs.values()) {
-                    Set<String> changed = keys.get(job.name());
-                    if (changed == null) {
-                        continue; // tables outside this move are skipped
-                    }
-                    List<List<String>> parsed = new ArrayList<>();
-                    for (String pk : changed) {
-                        List<String> k = JsonArray.parse(pk);
-                        if (!k.contains(null)) {
-                            parsed.add(k);
-                        }
-                    }
-                    if (!parsed.isEmpty()) {
-                        order.add(job);
-                        keysOf.add(parsed);
-                        Map<String, long[]> hashes = new LinkedHashMap<>();
-                        rowsOf.add(fetch(src, job, parsed, hashes));
-                        written.put(job.name(), hashes);
-                    }
-                }
-                for (int i = order.size() - 1; i >= 0; i--) {
-                    deleteMissing(tgt, order.get(i), keysOf.get(i), rowsOf.get(i));
-                }
-                for (int i = 0; i < order.size(); i++) {
-                    upsert(tgt, order.get(i), rowsOf.get(i));
-                }
-                tgt.commit();
-            } catch (SQLException ex) {
-                Copier.safeRollback(tgt);
-                throw ex;
-            } finally {
-                tgt.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Replays one round: the changes visible when the round starts (changes committed later, even with a
+     * smaller id, are left for the next round), each change row deleted once the target committed it.
+     *
+     * @return change rows consumed
+     */
+    public long round(Connection src, Connection tgt) throws SQLException {
+        long upTo;
+        try (PreparedStatement p = src.prepareStatement("SELECT MAX(id) FROM " + capture.changeTable());
+             ResultSet r = p.executeQuery()) {
+            r.next();
+            upTo = r.getLong(1);
+        }
+        long total = 0;
+        while (true) {
+            int n = batch(src, tgt, upTo, true);
+            total += n;
+            if (n < BATCH) {
+                return total; // a short batch read everything of this round: no closing empty read
             }
-            if (verifier != null) {
-                for (Map.Entry<String, Map<String, long[]>> en : written.entrySet()) {
-                    verifier.replayed(tgt, en.getKey(), keys.get(en.getKey()), en.getValue());
+        }
+    }
+
+    /**
+     * Replays one batch of at most {@link #BATCH} change rows, in id order.
+     *
+     * @param bound with {@code consume}: the largest id to read (the round's start); without: read ids above it
+     *     ({@link #fencedMark}, which this then advances)
+     * @param consume delete the change rows once the target committed (else they stay)
+     * @return change rows read
+     */
+    private int batch(Connection src, Connection tgt, long bound, boolean consume) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        Map<String, Set<String>> keys = new LinkedHashMap<>();
+        try (PreparedStatement p = src.prepareStatement("SELECT id, tbl, pk FROM " + capture.changeTable()
+                + " WHERE sch = ? AND (tenant = ? OR tenant IS NULL) AND id " + (consume ? "<=" : ">") + " ? ORDER BY id LIMIT " + BATCH)) {
+            p.setString(1, srcSchema);
+            p.setString(2, tenant);
+            p.setLong(3, bound);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getLong(1));
+                    keys.computeIfAbsent(r.getString(2), k -> new LinkedHashSet<>()).add(r.getString(3));
                 }
             }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Map<String, Map<String, long[]>> written = new LinkedHashMap<>();
+        tgt.setAutoCommit(false);
+        try {
+            // read every changed row first, then delete children before parents and upsert parents before
+            // children (jobs are in load order): a destination that already has its foreign keys (a rollback
+            // onto the old source) never sees an intermediate state that breaks one
+            List<TableJob> order = new ArrayList<>();
+            List<List<List<String>>> keysOf = new ArrayList<>();
+            List<List<Row>> rowsOf = new ArrayList<>();
+            for (TableJob job : jobs.values()) {
+                Set<String> changed = keys.get(job.name());
+                if (changed == null) {
+                    continue; // tables outside this move are skipped
+                }
+                List<List<String>> parsed = new ArrayList<>();
+                for (String pk : changed) {
+                    List<String> k = JsonArray.parse(pk);
+                    if (!k.contains(null)) {
+                        parsed.add(k);
+                    }
+                }
+                if (!parsed.isEmpty()) {
+                    order.add(job);
+                    keysOf.add(parsed);
+                    Map<String, long[]> hashes = new LinkedHashMap<>();
+                    rowsOf.add(fetch(src, job, parsed, hashes));
+                    written.put(job.name(), hashes);
+                }
+            }
+            for (int i = order.size() - 1; i >= 0; i--) {
+                deleteMissing(tgt, order.get(i), keysOf.get(i), rowsOf.get(i));
+            }
+            for (int i = 0; i < order.size(); i++) {
+                upsert(tgt, order.get(i), rowsOf.get(i));
+            }
+            tgt.commit();
+        } catch (SQLException ex) {
+            Copier.safeRollback(tgt);
+            throw ex;
+        } finally {
+            tgt.setAutoCommit(true);
+        }
+        if (verifier != null) {
+            for (Map.Entry<String, Map<String, long[]>> en : written.entrySet()) {
+                verifier.replayed(tgt, en.getKey(), keys.get(en.getKey()), en.getValue());
+            }
+        }
+        if (consume) {
             StringBuilder in = new StringBuilder();
             for (Long id : ids) {
                 in.append(in.length() > 0 ? "," : "").append(id);
@@ -152,8 +194,10 @@ public final class Replayer {
             try (PreparedStatement p = src.prepareStatement("DELETE FROM " + capture.changeTable() + " WHERE id IN (" + in + ")")) {
                 p.executeUpdate();
             }
-            total += ids.size();
+        } else {
+            fencedMark = Math.max(fencedMark, ids.get(ids.size() - 1));
         }
+        return ids.size();
     }
 
     /**
