@@ -29,10 +29,14 @@ import java.util.Map;
  * @param throttle online: when the catch-up backlog does not drain, set the route {@code throttled} before the freeze
  *     (TenantRoute drivers then run the tenant's transactions a few at a time) so that the freeze stays short;
  *     false ({@code --no-throttle}) never slows the tenant's writers and accepts a longer pause instead
+ * @param throttleAboveRows throttle only when more than this many changes are still pending once catch-up stops
+ *     improving (and more than {@code lagRows}); below it the final replay inside the freeze is cheaper than
+ *     throttling: a throttled transaction can wait {@code tenantroute.throttle-wait-ms} for its turn and then the
+ *     freeze on top, measured 120–140 ms for a backlog of ~120 changes (docs/benchmarks.md)
  */
 public record MoveRequest(String tenant, String target, String targetSchema, boolean createSchema, MoveMode mode, int parallel,
         String tenantColumn, Map<String, String> tenantColumns, String operator, long fenceTimeoutMs, long settleTimeoutMs, long lagRows,
-        int maxCatchUpRounds, int mismatchLimit, boolean copyReference, String schemaFrom, boolean throttle) {
+        int maxCatchUpRounds, int mismatchLimit, boolean copyReference, String schemaFrom, boolean throttle, long throttleAboveRows) {
 
     public MoveRequest {
         tenantColumns = Map.copyOf(tenantColumns);
@@ -47,13 +51,13 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
     /**
      * @return a request with defaults: default schema, online, parallel 2, column {@code tenant_id}, fence wait
      *     5000 ms, settle wait 30000 ms, lag 100 rows, 20 rounds, 10 mismatches listed, no reference tables,
-     *     schema from the source catalog, throttle when the backlog does not drain
+     *     schema from the source catalog, throttle when a backlog of more than 1,000 changes does not drain
      * @throws SQLException {@code TR006} for an invalid tenant id
      */
     public static MoveRequest of(String tenant, String target) throws SQLException {
         TenantIds.requireValid(tenant);
         return new MoveRequest(tenant, target, null, false, MoveMode.ONLINE, 2, "tenant_id", Map.of(),
-                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10, false, null, true);
+                System.getProperty("user.name", "unknown"), 5000, 30000, 100, 20, 10, false, null, true, 1000);
     }
 
     public MoveRequest withSchema(String schema, boolean create) {
@@ -141,6 +145,16 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
         return c.build();
     }
 
+    /**
+     * @param rows throttle only when more than this many changes are pending once catch-up stops improving (default
+     *     1,000); a negative value throttles whenever the lag goal is not met
+     */
+    public MoveRequest withThrottleAboveRows(long rows) {
+        Copy c = new Copy(this);
+        c.throttleAboveRows = rows;
+        return c.build();
+    }
+
     /** A mutable copy of every component, so each {@code with…} names only what it changes. */
     private static final class Copy {
         String tenant;
@@ -160,6 +174,7 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
         boolean copyReference;
         String schemaFrom;
         boolean throttle;
+        long throttleAboveRows;
 
         Copy(MoveRequest r) {
             tenant = r.tenant;
@@ -179,11 +194,13 @@ public record MoveRequest(String tenant, String target, String targetSchema, boo
             copyReference = r.copyReference;
             schemaFrom = r.schemaFrom;
             throttle = r.throttle;
+            throttleAboveRows = r.throttleAboveRows;
         }
 
         MoveRequest build() {
             return new MoveRequest(tenant, target, targetSchema, createSchema, mode, parallel, tenantColumn, tenantColumns, operator,
-                    fenceTimeoutMs, settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit, copyReference, schemaFrom, throttle);
+                    fenceTimeoutMs, settleTimeoutMs, lagRows, maxCatchUpRounds, mismatchLimit, copyReference, schemaFrom, throttle,
+                    throttleAboveRows);
         }
     }
 }

@@ -486,7 +486,7 @@ public final class TenantMover {
                     }
                 }
                 long pending = replayer.pending(src);
-                if (pending > req.lagRows() && req.throttle()) {
+                if (req.throttle() && pending > req.lagRows() && pending > req.throttleAboveRows()) {
                     routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.THROTTLED,
                             x.dst.name());
                     replayed += drainThrottled(x, l, replayer, src, dst, pending);

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * turns {@code throttled} when the backlog does not drain, {@code frozen} at the cutover, and ends active on the
  * destination without the hint; a move killed while throttled leaves nothing behind after abort or resume.
  *
- * <p>With {@code lagRows = -1} ("at most −1 changes pending") the backlog never reaches the lag goal, which makes the
- * mover throttle every time, whatever the timing. The writers write straight to the source (not through the driver,
+ * <p>With {@code lagRows = -1} ("at most −1 changes pending") the backlog never reaches the lag goal, and with
+ * {@code throttleAboveRows = -1} any backlog is worth throttling, which makes the mover throttle every time, whatever
+ * the timing. The writers write straight to the source (not through the driver,
  * so the throttle does not slow them): their increments must all arrive.
  */
 class ThrottleTest {
@@ -126,7 +127,7 @@ class ThrottleTest {
             };
             MoveResult r;
             try {
-                r = f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), l);
+                r = f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1).withThrottleAboveRows(-1), l);
             } finally {
                 if (writers.get() != null) {
                     writers.get().close();
@@ -171,7 +172,8 @@ class ThrottleTest {
                     }
                 }
             };
-            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), killer));
+            assertThrows(TenantMoverTest.Kill.class,
+                    () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1).withThrottleAboveRows(-1), killer));
             Route killed = f.route("acme");
             assertEquals(RouteState.THROTTLED, killed.state(), "a dead mover leaves the throttle on");
             assertTrue(f.mover().abort("acme") > 0);
@@ -180,7 +182,8 @@ class ThrottleTest {
             assertEquals(RouteState.ACTIVE, aborted.state());
             assertNull(aborted.nextTarget(), "abort drops the hint");
 
-            assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1), killer));
+            assertThrows(TenantMoverTest.Kill.class,
+                    () -> f.mover().move(MoveRequest.of("acme", "dedicated").withLagRows(-1).withThrottleAboveRows(-1), killer));
             assertEquals(RouteState.THROTTLED, f.route("acme").state());
             MoveResult r = f.mover().resume(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
             assertTrue(r.verification().matches());
