@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * counter on the target; extra rows; and rows acknowledged on {@code dedicated} that also reached the source.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.tenantroute.bench.CutoverPauseBench [pg|mariadb]
- * [--rows N] [--writers 16] [--warmup S] [--after S] [--refresh-ms N] [--rate W]}; {@code --rate}: writes per second per
- * writer (default: as fast as each can — the saturating worst case). Creates and drops its databases.
+ * [--rows N] [--writers 16] [--warmup S] [--after S] [--refresh-ms N] [--rate W] [--no-throttle]}; {@code --rate}: writes per second per
+ * writer (default: as fast as each can — the saturating worst case); {@code --no-throttle}: the move never throttles the
+ * tenant ({@code MoveRequest#withThrottle(false)}). Creates and drops its databases.
  */
 public final class CutoverPauseBench {
     private CutoverPauseBench() {
@@ -86,6 +87,7 @@ public final class CutoverPauseBench {
         int after = 3;
         String refresh = null;
         double rate = 0;
+        boolean throttle = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
@@ -94,17 +96,19 @@ public final class CutoverPauseBench {
                 case "--after" -> after = Integer.parseInt(args[++i]);
                 case "--refresh-ms" -> refresh = args[++i];
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--no-throttle" -> throttle = false;
                 default -> kind = BenchDb.Kind.parse(args[i]);
             }
         }
         try (BenchDb db = new BenchDb(kind)) {
-            run(db, rows, writers, warmup, after, refresh, rate);
+            run(db, rows, writers, warmup, after, refresh, rate, throttle);
         }
     }
 
-    private static void run(BenchDb db, long rows, int writers, int warmup, int after, String refresh, double rate) throws Exception {
+    private static void run(BenchDb db, long rows, int writers, int warmup, int after, String refresh, double rate, boolean throttle)
+            throws Exception {
         log("[%s] setup: tenant big %,d rows, %d writers, %s; load %s", db.kind, rows, writers,
-                rate > 0 ? rate + " writes/s each" : "each as fast as it can", BenchDb.loadAverage());
+                (rate > 0 ? rate + " writes/s each" : "each as fast as it can") + (throttle ? "" : ", no throttle"), BenchDb.loadAverage());
         WRITE_INTERVAL_NANOS = rate > 0 ? (long) (1e9 / rate) : 0;
         String src = db.create("src");
         String dst = db.create("dst");
@@ -150,7 +154,7 @@ public final class CutoverPauseBench {
                 long m0 = System.nanoTime();
                 MoveResult res;
                 try {
-                    res = w.mover.move(MoveRequest.of("big", "dedicated"), l);
+                    res = w.mover.move(MoveRequest.of("big", "dedicated").withThrottle(throttle), l);
                 } finally {
                     long m1x = System.nanoTime();
                     steps.put("<returned>", m1x);
@@ -176,11 +180,11 @@ public final class CutoverPauseBench {
                         res.verification().matches() ? "match" : "MISMATCH", loadBefore, loadAfter);
                 report("whole run", recs, runStart, Long.MAX_VALUE);
                 report("before move", recs, runStart, m0);
-                Long throttle = steps.get("throttle");
-                if (throttle != null) {
+                Long throttled = steps.get("throttle");
+                if (throttled != null) {
                     // the mover throttled the tenant's transactions because the backlog was not draining
-                    report("move until throttle", recs, m0, throttle);
-                    report("throttled (throttle..freeze)", recs, throttle, freeze);
+                    report("move until throttle", recs, m0, throttled);
+                    report("throttled (throttle..freeze)", recs, throttled, freeze);
                 } else {
                     report("move until freeze", recs, m0, freeze);
                 }
