@@ -304,11 +304,16 @@ public final class SourceCapture {
      * 40–200 ms per read after ~100k replayed changes, 2 ms after a vacuum). Autovacuum comes too late (its nap is a
      * minute). Without ownership of the table PostgreSQL skips it with a warning; MySQL (InnoDB purges on its own):
      * nothing. Autocommit connection.
+     *
+     * <p>{@code SKIP_LOCKED} (PostgreSQL 12+): when autovacuum is already at the table, this does not wait for it —
+     * measured 1.3 s of waiting right before a freeze under 3,200 writes/s, while the backlog that the freeze then
+     * replays grew. Autovacuum removes the dead rows then anyway.
      */
     public void vacuum(Connection c) throws SQLException {
         if (e == Engine.POSTGRESQL) {
+            boolean skipLocked = c.getMetaData().getDatabaseMajorVersion() >= 12;
             try (Statement s = c.createStatement()) {
-                s.execute("VACUUM " + changeTable());
+                s.execute("VACUUM " + (skipLocked ? "(SKIP_LOCKED) " : "") + changeTable());
             }
         }
     }
