@@ -260,13 +260,7 @@ class CachedTenantMapTest {
             };
             try (CachedTenantMap map = CachedTenantMap.open(slowChanges, 0, 100)) {
                 real.setRoute("acme", "eu1", null);
-                java.util.concurrent.CompletableFuture<Long> refresh = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return map.refresh();
-                    } catch (SQLException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                java.util.concurrent.CompletableFuture<Long> refresh = refreshAsync(map);
                 changesRead.await(); // the refresh holds acme on eu1, active
                 long frozen = real.setState("acme", RouteState.FROZEN);
                 assertEquals(frozen, map.route("acme").version(), "a miss reads the newest route");
@@ -353,22 +347,10 @@ class CachedTenantMapTest {
             try (CachedTenantMap map = CachedTenantMap.open(held, 0, 100)) {
                 assertEquals(RouteState.ACTIVE, map.route("acme").state());
                 hold.set(true);
-                java.util.concurrent.CompletableFuture<Long> older = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return map.refresh();
-                    } catch (SQLException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                java.util.concurrent.CompletableFuture<Long> older = refreshAsync(map);
                 assertTrue(firstRead.await(10, java.util.concurrent.TimeUnit.SECONDS), "the refresh read the store"); // before the freeze
                 long frozen = real.setState("acme", RouteState.FROZEN);
-                java.util.concurrent.CompletableFuture<Long> newer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return map.refresh();
-                    } catch (SQLException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
+                java.util.concurrent.CompletableFuture<Long> newer = refreshAsync(map);
                 Thread.sleep(50); // the newer refresh waits for the older one
                 release.countDown();
                 older.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -376,6 +358,17 @@ class CachedTenantMapTest {
                 assertEquals(RouteState.FROZEN, map.route("acme").state());
             }
         }
+    }
+
+    /** {@code map.refresh()} on another thread. */
+    private static java.util.concurrent.CompletableFuture<Long> refreshAsync(CachedTenantMap map) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return map.refresh();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     /** Passes every call to a real store; tests override one method to slow it down. */

@@ -576,6 +576,7 @@ public final class TenantMover {
             step = "cleanup";
             validateAfterFlip(x, dst, unvalidated, id);
             try {
+                replayer.clearFenced(src);
                 cap.clearChanges(src, tenant);
             } catch (SQLException ex) {
                 LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));

@@ -196,6 +196,13 @@ class DriverMoveTest {
                         }
                     }
                 }
+                // the captured changes are cleared after the flip: those the final replay read once by id included
+                String changes = engine == Engine.POSTGRESQL ? "tenantroute.mig_changes" : "tenantroute_changes";
+                try (Connection c = src.connect(); PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM " + changes);
+                     ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    assertEquals(0, rs.getLong(1), "change rows left on the source after the move");
+                }
             } finally {
                 TenantRouteDriver.shutdown();
             }

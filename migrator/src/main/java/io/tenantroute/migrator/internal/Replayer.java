@@ -35,6 +35,8 @@ public final class Replayer {
     private IncrementalVerifier verifier;
     /** {@link #fencedRound}: the largest change id it consumed (its rows stay until the move clears them). */
     private long fencedMark = Long.MIN_VALUE;
+    /** {@link #fencedRound}: the ids it consumed, for {@link #clearFenced} after the flip. */
+    private final List<Long> fencedIds = new ArrayList<>();
 
     public Replayer(Engine e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
         this.e = e;
@@ -87,6 +89,29 @@ public final class Replayer {
             if (n < BATCH) {
                 return total;
             }
+        }
+    }
+
+    /**
+     * Deletes the change rows {@link #fencedRound} consumed, after the flip (outside the write pause): the tenant's
+     * own are also cleared by {@link SourceCapture#clearChanges}, this also removes the rows without a tenant (owned
+     * through a path that no longer resolves) it read. Autocommit connection.
+     */
+    public void clearFenced(Connection src) throws SQLException {
+        for (int i = 0; i < fencedIds.size(); i += BATCH) {
+            deleteChanges(src, fencedIds.subList(i, Math.min(fencedIds.size(), i + BATCH)));
+        }
+        fencedIds.clear();
+    }
+
+    /** Deletes change rows by id (ids are the change table's own numbers, never tenant data). */
+    private void deleteChanges(Connection src, List<Long> ids) throws SQLException {
+        StringBuilder in = new StringBuilder();
+        for (Long id : ids) {
+            in.append(in.length() > 0 ? "," : "").append(id);
+        }
+        try (PreparedStatement p = src.prepareStatement("DELETE FROM " + capture.changeTable() + " WHERE id IN (" + in + ")")) {
+            p.executeUpdate();
         }
     }
 
@@ -187,15 +212,10 @@ public final class Replayer {
             }
         }
         if (consume) {
-            StringBuilder in = new StringBuilder();
-            for (Long id : ids) {
-                in.append(in.length() > 0 ? "," : "").append(id);
-            }
-            try (PreparedStatement p = src.prepareStatement("DELETE FROM " + capture.changeTable() + " WHERE id IN (" + in + ")")) {
-                p.executeUpdate();
-            }
+            deleteChanges(src, ids);
         } else {
             fencedMark = Math.max(fencedMark, ids.get(ids.size() - 1));
+            fencedIds.addAll(ids);
         }
         return ids.size();
     }
