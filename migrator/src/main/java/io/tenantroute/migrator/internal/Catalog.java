@@ -102,15 +102,7 @@ public final class Catalog {
     private static Map<String, Table> readPg(Connection c, String schema) throws SQLException {
         // Constraint definitions print unqualified names when the schema is on the search path, so the
         // foreign keys can be replayed in another schema as they are.
-        String oldPath;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW search_path")) {
-            r.next();
-            oldPath = r.getString(1);
-        }
-        try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), false)")) {
-            p.setString(1, schema);
-            p.execute();
-        }
+        String oldPath = pushSearchPath(c, schema, false);
         try {
             Map<String, Table> out = new LinkedHashMap<>();
             List<Object[]> tables = new ArrayList<>();
@@ -253,10 +245,35 @@ public final class Catalog {
             }
             return out;
         } finally {
-            try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
-                p.setString(1, oldPath);
-                p.execute();
-            }
+            restoreSearchPath(c, oldPath);
+        }
+    }
+
+    /**
+     * PostgreSQL: puts {@code schema} first on the session's search path (catalog functions then print its names
+     * unqualified), alone or followed by the current path; undo with {@link #restoreSearchPath}.
+     *
+     * @return the search path before, for {@link #restoreSearchPath}
+     */
+    static String pushSearchPath(Connection c, String schema, boolean keepCurrent) throws SQLException {
+        String oldPath;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW search_path")) {
+            r.next();
+            oldPath = r.getString(1);
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', quote_ident(?) || ?, false)")) {
+            p.setString(1, schema);
+            p.setString(2, !keepCurrent || oldPath == null || oldPath.isBlank() ? "" : ", " + oldPath);
+            p.execute();
+        }
+        return oldPath;
+    }
+
+    /** Sets the session's search path back to what {@link #pushSearchPath} returned. */
+    static void restoreSearchPath(Connection c, String oldPath) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+            p.setString(1, oldPath);
+            p.execute();
         }
     }
 

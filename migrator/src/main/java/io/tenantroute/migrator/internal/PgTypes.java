@@ -252,16 +252,7 @@ public final class PgTypes {
      * @return null when there is no type of that name in {@code typeSchema}
      */
     private static Def describe(Connection c, String resolveSchema, String typeSchema, String name) throws SQLException {
-        String oldPath;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW search_path")) {
-            r.next();
-            oldPath = r.getString(1);
-        }
-        try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', quote_ident(?) || ?, false)")) {
-            p.setString(1, resolveSchema);
-            p.setString(2, oldPath == null || oldPath.isBlank() ? "" : ", " + oldPath);
-            p.execute();
-        }
+        String oldPath = Catalog.pushSearchPath(c, resolveSchema, true);
         try {
             long oid;
             String typtype;
@@ -336,10 +327,7 @@ public final class PgTypes {
                     return new Def("a type of kind '" + typtype + "'", null, false);
             }
         } finally {
-            try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
-                p.setString(1, oldPath);
-                p.execute();
-            }
+            Catalog.restoreSearchPath(c, oldPath);
         }
     }
 
