@@ -1,8 +1,8 @@
 package io.tenantroute.bench;
 
-import io.tenantroute.driver.sql.RoutingDecision;
-import io.tenantroute.driver.sql.SqlDialect;
-import io.tenantroute.driver.sql.SqlTenantInference;
+import io.tenantroute.routing.sql.RoutingDecision;
+import io.tenantroute.routing.sql.SqlDialect;
+import io.tenantroute.routing.sql.SqlTenantInference;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;

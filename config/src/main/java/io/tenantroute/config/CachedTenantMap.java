@@ -144,6 +144,16 @@ public final class CachedTenantMap implements TenantMap {
         return r;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A cache hit; lock-free. A route applied by a change since it was cached is the new one.
+     */
+    @Override
+    public Route cachedRoute(String tenant) {
+        return tenant == null ? null : routes.getIfPresent(tenant);
+    }
+
     private Route load(String tenant) {
         try {
             return store.route(tenant).orElseGet(() -> Route.implicitShared(tenant));

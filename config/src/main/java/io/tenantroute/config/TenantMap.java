@@ -24,6 +24,19 @@ public interface TenantMap extends AutoCloseable {
     Route route(String tenant) throws SQLException;
 
     /**
+     * The route {@link #route(String)} would answer without reading the store, for callers that must not block
+     * (the wire proxy's event loops): they read a missing route with {@link #route(String)} on a thread that may
+     * block, then ask again.
+     *
+     * @param tenant a tenant id
+     * @return the route held in memory, or null when {@link #route(String)} would read the store (the default:
+     *     an implementation that keeps nothing in memory). Never blocks, never throws for an invalid id (null).
+     */
+    default Route cachedRoute(String tenant) {
+        return null;
+    }
+
+    /**
      * @param name a target name
      * @return the target, or null when the map does not define it (callers treat {@link Target#SHARED} specially)
      * @throws SQLException {@link TenantRouteSqlState#MAP_UNAVAILABLE} when an implementation must read the

@@ -67,7 +67,7 @@ public enum TenantRouteProperty {
     INFERENCE("tenantroute.inference", "sql",
             "How the tenant is inferred from each statement when no other source names one: `sql` (Apache Calcite reads "
                     + "`tenant_id = ?` predicates, INSERT values and `/* tenant=acme */` hints; the parser loads on first use), "
-                    + "`none`, or the class name of an `io.tenantroute.driver.sql.TenantInference` with a public "
+                    + "`none`, or the class name of an `io.tenantroute.routing.sql.TenantInference` with a public "
                     + "no-argument constructor."),
     /** The tenant column, per table. */
     TENANT_COLUMNS("tenantroute.tenant-columns", "tenant_id",

@@ -285,4 +285,45 @@ class SqlInferenceRoutingTest {
             assertEquals(List.of(), f.whereIs("invoices", "mixed"));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void statementNamingAnotherTenantThanTheSession_onAnotherTarget_isRefusedWithTR012(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            schema(f);
+            f.map.route("acme", "a");
+            f.map.route("globex", "a");
+            try (Connection c = f.connect(); Statement s = c.createStatement()) {
+                s.execute(engine == Engine.MYSQL ? "SET @tenantroute_tenant = 'acme'" : "SET tenantroute.tenant = 'acme'");
+                // bob lives on shared: running this on acme's database would hide bob's row where bob never looks
+                SQLException e = assertThrows(SQLException.class,
+                        () -> s.executeUpdate("INSERT INTO invoices (id, tenant_id, v) VALUES (1, 'bob', 'cross')"));
+                assertTrue(TenantRouteSqlState.MULTIPLE_TENANTS.matches(e), e::toString);
+                assertTrue(e.getMessage().contains("'bob'") && e.getMessage().contains("'acme'"), e.getMessage());
+                // globex lives with acme on target a: the session's tenant decides, as before
+                s.executeUpdate("INSERT INTO invoices (id, tenant_id, v) VALUES (2, 'globex', 'together')");
+                assertEquals("a", lastTarget(c));
+            }
+            assertEquals(List.of(), f.whereIs("invoices", "cross"));
+            assertEquals(List.of("a"), f.whereIs("invoices", "together"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void numericTenantBoundAsADouble_namesTheIntegerTenant(Engine engine) throws Exception {
+        try (Fixture f = new Fixture(engine, true)) {
+            schema(f);
+            f.map.route("1", "a");
+            try (Connection c = f.connect(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO invoices (id, tenant_id, v) VALUES (?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setDouble(2, 1.0); // mysql2 binds every JavaScript number as a double; PHP may bind an int
+                ps.setString(3, "numeric");
+                ps.executeUpdate();
+                assertEquals("a", lastTarget(c), "1.0 names tenant 1");
+            }
+            assertEquals(List.of("a"), f.whereIs("invoices", "numeric"));
+        }
+    }
 }

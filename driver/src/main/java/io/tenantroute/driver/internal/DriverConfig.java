@@ -55,7 +55,7 @@ final class DriverConfig {
         this.inference = TenantRouteProperty.INFERENCE.get(ours);
         this.tenantColumns = TenantRouteProperty.TENANT_COLUMNS.get(ours);
         try {
-            io.tenantroute.driver.sql.TenantColumns.parse(tenantColumns);
+            io.tenantroute.routing.sql.TenantColumns.parse(tenantColumns);
         } catch (IllegalArgumentException e) {
             throw invalid(TenantRouteProperty.TENANT_COLUMNS.propertyName() + ": " + e.getMessage());
         }

@@ -1,12 +1,12 @@
 package io.tenantroute.driver.internal;
 
-import io.tenantroute.driver.sql.FallbackAudit;
-import io.tenantroute.driver.sql.RoutingPolicy;
-import io.tenantroute.driver.sql.SqlDialect;
-import io.tenantroute.driver.sql.SqlTenantInference;
-import io.tenantroute.driver.sql.TenantColumns;
-import io.tenantroute.driver.sql.TenantInference;
-import io.tenantroute.driver.sql.TenantOwnedTables;
+import io.tenantroute.routing.sql.FallbackAudit;
+import io.tenantroute.routing.sql.RoutingPolicy;
+import io.tenantroute.routing.sql.SqlDialect;
+import io.tenantroute.routing.sql.SqlTenantInference;
+import io.tenantroute.routing.sql.TenantColumns;
+import io.tenantroute.routing.sql.TenantInference;
+import io.tenantroute.routing.sql.TenantOwnedTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,17 +1,20 @@
 package io.tenantroute.driver.internal;
 
 import io.tenantroute.config.Route;
-import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
-import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMap;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.driver.TenantContext;
 import io.tenantroute.driver.TenantRouteConnection;
 import io.tenantroute.driver.TenantRouteProperty;
-import io.tenantroute.driver.sql.RoutingDecision;
-import io.tenantroute.driver.sql.RoutingPolicy;
-import io.tenantroute.driver.sql.TenantInference;
+import io.tenantroute.routing.Admission;
+import io.tenantroute.routing.FenceRule;
+import io.tenantroute.routing.Router;
+import io.tenantroute.routing.TenantResolver;
+import io.tenantroute.routing.TenantSources;
+import io.tenantroute.routing.Throttle;
+import io.tenantroute.routing.sql.RoutingPolicy;
+import io.tenantroute.routing.sql.TenantInference;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -43,7 +46,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code jdbc:tenantroute:} connection. It holds no physical connection while idle: the first statement of a
+ * A {@code jdbc:tenantroute:} connection: JDBC plumbing around the routing core ({@code io.tenantroute.routing}: the
+ * tenant sources, {@link TenantResolver}, {@link Router}, {@link FenceRule}), which the wire proxy calls too. It holds no physical connection while idle: the first statement of a
  * transaction borrows one from the pool of the tenant's current target (applying the app's session settings and
  * the route's schema) and keeps it until commit/rollback; in autocommit it goes back after the statement, or
  * when the statement's result sets close. So a route change takes effect at the next transaction.
@@ -56,8 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogicalConnection extends JdbcWrapper implements TenantRouteConnection {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalConnection.class);
-    /** How many times one statement follows a fence to a new route before giving up. */
-    private static final int MAX_FENCE_RETRIES = 3;
     private static volatile Metrics metrics = Metrics.NOOP;
     private static volatile boolean metricsChosen;
 
@@ -77,8 +79,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
 
     private final DriverConfig cfg;
     private final Router router;
-    private final TenantInference inference;
-    private final RoutingPolicy policy;
+    private final TenantResolver resolver;
     private final Engine engine;
 
     // Session settings the app made; applied to every physical connection borrowed.
@@ -93,9 +94,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private Map<String, Class<?>> typeMap;
     private final Properties clientInfo = new Properties();
 
-    // Tenant sources of this connection (the thread's TenantContext wins over both).
-    private String clientInfoTenant;
-    private String sqlTenant;
+    /** Tenant sources of this connection: client info, intercepted SET, the URL property (the thread's TenantContext wins). */
+    private final TenantSources sources = new TenantSources();
 
     // The physical connection while one is held.
     private Connection physical;
@@ -121,12 +121,12 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     private final Set<LogicalStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
-    private LogicalConnection(DriverConfig cfg, Router router, TenantInference inference, RoutingPolicy policy) {
+    private LogicalConnection(DriverConfig cfg, Router router, TenantResolver resolver) throws SQLException {
         this.cfg = cfg;
         this.router = router;
-        this.inference = inference;
-        this.policy = policy;
+        this.resolver = resolver;
         this.engine = Engine.of(cfg.vendorUrl);
+        sources.set(TenantSources.Source.CONNECTION, cfg.tenant);
     }
 
     /**
@@ -146,8 +146,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         TenantInference inference = Inference.create(cfg);
         RoutingPolicy policy = inference == TenantInference.NONE ? null : Inference.policy(cfg, metrics);
         Metrics m = metrics;
-        Router router = new Router(map, cfg.frozenWaitMs, m, r -> PoolWarmer.request(r, map, cfg, m));
-        return new LogicalConnection(cfg, router, inference, policy);
+        Router router = Router.blocking(map, cfg.frozenWaitMs, m, r -> PoolWarmer.request(r, map, cfg, m));
+        return new LogicalConnection(cfg, router, new TenantResolver(inference, policy));
     }
 
     /**
@@ -174,43 +174,22 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
 
     @Override
     public String tenant() {
-        String t = TenantContext.current();
-        if (t != null) {
-            return t;
-        }
-        if (clientInfoTenant != null) {
-            return clientInfoTenant;
-        }
-        if (sqlTenant != null) {
-            return sqlTenant;
-        }
-        return cfg.tenant;
+        return sources.current(TenantContext.current());
     }
 
     /** Applies an intercepted {@code SET tenantroute.tenant}: null clears. */
     void setSqlTenant(String tenant) throws SQLException {
         checkOpen();
-        sqlTenant = tenant == null ? null : TenantIds.requireValid(tenant);
+        sources.set(TenantSources.Source.SET, tenant);
     }
 
     /**
-     * The tenant of the next statement: the connection's own sources; else (SQL inference) the tenant the
-     * statement names, else the held transaction's pinned tenant, else the statement's hint, else the routing
-     * policy (null = shared; strict: TR007 for tenant-owned tables). Bound values are read now, at execute time.
+     * The tenant of the next statement ({@link TenantResolver#resolve}): the connection's own sources; else (SQL
+     * inference) the tenant the statement names, else the held transaction's pinned tenant, else the statement's hint,
+     * else the routing policy. Bound values are read now, at execute time.
      */
     private String effectiveTenant(String sql, IntFunction<Object> params) throws SQLException {
-        String t = tenant();
-        if (t == null && sql == null && inference != TenantInference.NONE && holdsTransaction()) {
-            return pinnedTenant; // savepoints, LOBs, metadata inside a transaction pinned by inference
-        }
-        if (t == null && sql != null && inference != TenantInference.NONE) {
-            RoutingDecision d = inference.decide(sql, params);
-            t = policy.tenantFor(sql, d, holdsTransaction() ? pinnedTenant : null);
-            if (t != null) {
-                TenantIds.requireValid(t);
-            }
-        }
-        return t;
+        return resolver.resolve(tenant(), sql, params, pinnedTenant, holdsTransaction(), router);
     }
 
     /**
@@ -223,26 +202,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
      * @throws SQLException {@code TR012} when two rows name different tenants (nothing runs)
      */
     int batchRoutingRow(List<String> sqls, List<IntFunction<Object>> params) throws SQLException {
-        if (tenant() != null || inference == TenantInference.NONE || sqls.size() < 2) {
-            return 0;
-        }
-        int row = -1;
-        String named = null;
-        for (int i = 0; i < sqls.size(); i++) {
-            String t = inference.decide(sqls.get(i), params.get(i)).tenant();
-            if (t == null) {
-                continue;
-            }
-            if (named == null) {
-                named = t;
-                row = i;
-            } else if (!named.equals(t)) {
-                throw TenantRouteSqlState.MULTIPLE_TENANTS.exception("the batch names several tenants ('" + named
-                        + "' in row " + (row + 1) + ", '" + t + "' in row " + (i + 1) + "); a batch runs on one"
-                        + " tenant's database: split it per tenant");
-            }
-        }
-        return Math.max(row, 0);
+        return resolver.batchRoutingRow(tenant(), sqls, params);
     }
 
     /** @return true while statements must stay on the held physical connection (open transaction or results) */
@@ -288,7 +248,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
                 metrics.statement(physicalRoute.target());
                 return r;
             } catch (SQLException e) {
-                if (!TenantRouteSqlState.TENANT_FENCED.matches(e)) {
+                if (!FenceRule.isFence(e.getSQLState())) {
                     if (autoCommit && openResults == 0 && !keepUntilNext) {
                         try {
                             release();
@@ -306,9 +266,8 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
                 } catch (SQLException re) {
                     e.addSuppressed(re);
                 }
-                if (!first || attempt >= MAX_FENCE_RETRIES) {
-                    throw TenantRouteSqlState.TENANT_FENCED.exception("tenant '" + tenant + "' is fenced on target '" + target
-                            + "' (moved or moving); the transaction was rolled back, retry it", e);
+                if (!FenceRule.retry(first, attempt)) {
+                    throw FenceRule.gaveUp(tenant, target, e);
                 }
                 LOG.info("tenant '{}' fenced on target '{}': map refreshed, retrying the statement on the current route", tenant, target);
             }
@@ -331,31 +290,11 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
             }
             release();
         }
-        Route r = router.route(t);
-        Throttle.Permit turn = null;
+        Admission admitted = router.admit(t, cfg.throttleConcurrency, cfg.throttleWaitMs);
+        Route r = admitted.route();
+        Throttle.Permit turn = admitted.permit();
         Connection c;
         try {
-            for (int attempt = 0; r.state() == RouteState.THROTTLED; attempt++) {
-                long seen = r.version();
-                turn = router.throttle().enter(t, cfg.throttleConcurrency, cfg.throttleWaitMs, metrics,
-                        () -> {
-                            try {
-                                return router.map().route(t).version() == seen;
-                            } catch (SQLException e) {
-                                return false; // stop waiting; re-reading the route below reports the error
-                            }
-                        });
-                // The route may have changed while this waited (frozen, flipped, no longer throttled): follow it now
-                // rather than after a fence. A cache hit, no store read.
-                if (attempt >= 2 || router.map().route(t).version() == r.version()) {
-                    break;
-                }
-                if (turn != null) {
-                    turn.release();
-                    turn = null;
-                }
-                r = router.route(t);
-            }
             Target target = router.target(r);
             Pools.Pool pool = lastPool;
             if (pool == null || target != lastPoolTarget || !pool.current(lastPoolKey)) {
@@ -395,12 +334,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     }
 
     private void requireSameTarget(String tenant) throws SQLException {
-        Route r = router.route(tenant);
-        if (!r.target().equals(physicalRoute.target()) || !Objects.equals(r.schema(), physicalRoute.schema())) {
-            throw TenantRouteSqlState.CROSS_TARGET_TRANSACTION.exception("tenant '" + tenant + "' lives on target '" + r.target()
-                    + "', but this " + (autoCommit ? "connection has an open result set" : "transaction") + " runs on target '"
-                    + physicalRoute.target() + "' (tenant '" + physicalTenant + "'); finish it first");
-        }
+        TenantResolver.requireSameTarget(tenant, router.route(tenant), physicalRoute, physicalTenant, autoCommit);
     }
 
     private void prepare(Connection c, Target target, Route r) throws SQLException {
@@ -852,11 +786,11 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
             throw new SQLClientInfoException("connection is closed", "08003", 0, Map.of());
         }
         if (TenantRouteProperty.TENANT.propertyName().equals(name)) {
-            String problem = value == null || value.isEmpty() ? null : TenantIds.problem(value);
-            if (problem != null) {
-                throw new SQLClientInfoException(problem, TenantRouteSqlState.INVALID_TENANT.state(), 0, Map.of());
+            try {
+                sources.set(TenantSources.Source.CLIENT_INFO, value);
+            } catch (SQLException e) {
+                throw new SQLClientInfoException(e.getMessage(), e.getSQLState(), 0, Map.of(), e);
             }
-            clientInfoTenant = value == null || value.isEmpty() ? null : value;
             return;
         }
         if (value == null) {
@@ -880,7 +814,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
         if (TenantRouteProperty.TENANT.propertyName().equals(name)) {
-            return clientInfoTenant;
+            return sources.get(TenantSources.Source.CLIENT_INFO);
         }
         return clientInfo.getProperty(name);
     }
@@ -890,6 +824,7 @@ public final class LogicalConnection extends JdbcWrapper implements TenantRouteC
         checkOpen();
         Properties p = new Properties();
         p.putAll(clientInfo);
+        String clientInfoTenant = sources.get(TenantSources.Source.CLIENT_INFO);
         if (clientInfoTenant != null) {
             p.setProperty(TenantRouteProperty.TENANT.propertyName(), clientInfoTenant);
         }

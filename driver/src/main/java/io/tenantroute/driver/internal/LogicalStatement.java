@@ -1,5 +1,6 @@
 package io.tenantroute.driver.internal;
 
+import io.tenantroute.routing.SetTenantParser;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

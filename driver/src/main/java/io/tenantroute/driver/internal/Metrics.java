@@ -4,7 +4,7 @@ package io.tenantroute.driver.internal;
  * The driver's meters. Micrometer is optional at run time: {@link #create} checks once whether it is on the
  * classpath and falls back to a no-op. Meter names are constants. Thread-safe.
  */
-interface Metrics {
+interface Metrics extends io.tenantroute.routing.RoutingMetrics {
     /** Counter, tagged {@code target}: statements run. */
     String STATEMENTS = "tenantroute.statements";
     /** Counter: tenant-map lookups made to route a transaction. */

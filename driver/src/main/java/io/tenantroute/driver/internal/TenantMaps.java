@@ -100,6 +100,11 @@ public final class TenantMaps {
         }
 
         @Override
+        public io.tenantroute.config.Route cachedRoute(String tenant) {
+            return map.cachedRoute(tenant);
+        }
+
+        @Override
         public io.tenantroute.config.Target target(String name) throws SQLException {
             return map.target(name);
         }

@@ -1,5 +1,6 @@
 package io.tenantroute.driver.internal;
 
+import io.tenantroute.routing.Throttle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
