@@ -38,7 +38,10 @@ tr_run('mysql_writers', 'mysql', function (array $cfg, Report $report): void {
     pcntl_signal(SIGTERM, function () use (&$stopping) { $stopping = true; });
     pcntl_signal(SIGINT, function () use (&$stopping) { $stopping = true; });
     $deadline = $durationMs > 0 ? microtime(true) + $durationMs / 1000 : INF;
-    $stop = fn () => $stopping || microtime(true) >= $deadline || ($stopFile !== null && file_exists($stopFile));
+    // A closure, not an arrow function: it must see $stopping change (arrow functions capture by value).
+    $stop = function () use (&$stopping, $deadline, $stopFile): bool {
+        return $stopping || microtime(true) >= $deadline || ($stopFile !== null && file_exists($stopFile));
+    };
     $acked = ['items' => 0, 'invoices' => 0, 'invoice_lines' => 0];
     $record = function (array $rows) use ($ledger, &$acked): void {
         $text = '';
