@@ -107,8 +107,9 @@ tr_run('mysql_writers', 'mysql', function (array $cfg, Report $report): void {
             // After an error on COMMIT the outcome is unknown: `uncertain` lets the test allow for that row.
             $report->error($op, $e, ['writer' => $w, 'tenant' => $t, 'id' => $id, 'table' => $tx ? 'invoices' : 'items', 'uncertain' => $op === 'commit']);
             $driverCode = $e->errorInfo[1] ?? null;
-            if (in_array($driverCode, [2002, 2006, 2013], true)) {
-                // CR_CONNECTION_ERROR / CR_SERVER_GONE_ERROR / CR_SERVER_LOST: open a new connection.
+            if (in_array($driverCode, [2002, 2006, 2013, 2055, 1053, 1927, 4031], true)) {
+                // The connection is gone (client: CR_CONNECTION_ERROR, CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
+                // CR_SERVER_LOST_EXTENDED; server: ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED, idle disconnect): reopen.
                 $pdo = null;
                 $reconnects++;
                 usleep(20000);
