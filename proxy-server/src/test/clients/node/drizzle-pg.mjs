@@ -5,7 +5,7 @@
 
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, bigint, varchar, text, integer, numeric } from 'drizzle-orm/pg-core';
-import { and, eq, gte, lt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { run, intEnv } from './lib/common.mjs';
 import { tenantPool, checkTenantEcho } from './lib/pg.mjs';
 
@@ -73,9 +73,9 @@ await run('drizzle-pg', 'postgresql', async (cfg, report) => {
       return n;
     }));
     if (r !== undefined) report.check('tx-inside', 2, r);
-    r = await step('tx-read', () => db.select({ total: invoices.total, tenantId: invoices.tenantId }).from(invoices).where(eq(invoices.id, inv)));
+    r = await step('tx-read', () => db.select({ total: invoices.total, tenantId: invoices.tenantId }).from(invoices).where(own(invoices, eq(invoices.id, inv))));
     if (r) report.check('tx-committed', [{ total: '12.50', tenantId: rowTenant }], r);
-    r = await step('tx-read', () => db.select({ qty: items.qty }).from(items).where(eq(items.id, base)));
+    r = await step('tx-read', () => db.select({ qty: items.qty }).from(items).where(own(items, eq(items.id, base))));
     if (r) report.check('tx-committed-update', [{ qty: 1 }], r);
 
     // A transaction that rolls back through tx.rollback(): drizzle throws TransactionRollbackError.
@@ -92,9 +92,9 @@ await run('drizzle-pg', 'postgresql', async (cfg, report) => {
       thrown = err.constructor.name;
     }
     report.check('tx-rollback-error', 'TransactionRollbackError', thrown);
-    r = await step('rb-read', () => db.select({ id: invoices.id }).from(invoices).where(inArray(invoices.id, [inv2])));
+    r = await step('rb-read', () => db.select({ id: invoices.id }).from(invoices).where(own(invoices, eq(invoices.id, inv2))));
     if (r && report.check('tx-rolled-back', [], r)) report.count('rolledBack');
-    r = await step('rb-read', () => db.select({ qty: items.qty }).from(items).where(eq(items.id, base)));
+    r = await step('rb-read', () => db.select({ qty: items.qty }).from(items).where(own(items, eq(items.id, base))));
     if (r) report.check('tx-rollback-update-undone', [{ qty: 1 }], r);
   } finally {
     await pool.end().catch(() => {});

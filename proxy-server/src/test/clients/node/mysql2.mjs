@@ -127,7 +127,7 @@ await run('mysql2', 'mysql', async (cfg, report) => {
       await conn.execute(`UPDATE items SET qty = qty + 7 WHERE ${tw}id IN (?, ?)`, [...tv, a, a + 1]);
       await conn.commit();
       report.count('committed');
-      const [rows] = await pool.execute('SELECT id, qty FROM items WHERE id IN (?, ?) ORDER BY id', [a, a + 1]);
+      const [rows] = await pool.execute(`SELECT id, qty FROM items WHERE ${tw}id IN (?, ?) ORDER BY id`, [...tv, a, a + 1]);
       report.check('tx-commit-visible', [{ id: String(a), qty: 7 }, { id: String(a + 1), qty: 8 }], rows);
 
       const b = a + 2;
@@ -138,7 +138,7 @@ await run('mysql2', 'mysql', async (cfg, report) => {
       const [inside] = await conn.execute('SELECT count(*) AS n FROM items WHERE id = ?', [b]);
       report.check('rb-visible-inside', '1', String(inside[0].n));
       await conn.rollback();
-      const [after] = await pool.execute('SELECT count(*) AS n FROM items WHERE id = ?', [b]);
+      const [after] = await pool.execute(`SELECT count(*) AS n FROM items WHERE ${tw}id = ?`, [...tv, b]);
       if (report.check('rb-gone-after', '0', String(after[0].n))) report.count('rolledBack');
     } catch (err) {
       report.error('transaction', err);

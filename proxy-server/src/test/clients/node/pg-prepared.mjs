@@ -77,7 +77,9 @@ await run('pg-prepared', 'postgresql', async (cfg, report) => {
     ok = ok && (await q('tx-update', { text: 'UPDATE items SET qty = qty * 100 WHERE id IN ($1, $2)', values: [a, b] }, at)) !== null;
     ok = ok && (await q('tx-commit', 'COMMIT', at)) !== null;
     if (!ok) await client.query('ROLLBACK').catch(() => {});
-    let r = await q('tx-read', { text: 'SELECT id, qty FROM items WHERE id IN ($1, $2) ORDER BY id', values: [a, b] }, at);
+    let r = await q('tx-read', inSql
+      ? { text: 'SELECT id, qty FROM items WHERE tenant_id = $1 AND id IN ($2, $3) ORDER BY id', values: [t, a, b] }
+      : { text: 'SELECT id, qty FROM items WHERE id IN ($1, $2) ORDER BY id', values: [a, b] }, at);
     if (r) report.check('tx-commit-visible', [{ id: String(a), qty: 100 }, { id: String(b), qty: 200 }], r.rows, at);
 
     // A transaction that rolls back: its row is seen inside it and gone afterwards.

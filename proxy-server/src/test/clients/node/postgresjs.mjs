@@ -109,7 +109,9 @@ await run('postgresjs', 'postgresql', async (cfg, report) => {
     } catch (err) {
       report.error('begin-commit', err);
     }
-    const committed = await sql`SELECT id, qty FROM items WHERE id IN (${a}, ${b}) ORDER BY id`;
+    const committed = inSql
+      ? await sql`SELECT id, qty FROM items WHERE tenant_id = ${t} AND id IN (${a}, ${b}) ORDER BY id`
+      : await sql`SELECT id, qty FROM items WHERE id IN (${a}, ${b}) ORDER BY id`;
     report.check('begin-commit-visible', [{ id: String(a), qty: 100 }, { id: String(b), qty: 200 }],
         committed.map((r) => ({ id: String(r.id), qty: r.qty })));
 
@@ -140,7 +142,9 @@ await run('postgresjs', 'postgresql', async (cfg, report) => {
     } catch (err) {
       report.error('begin-rollback', err);
     }
-    const gone = await sql`SELECT count(*)::int AS n FROM items WHERE id IN (${c}, ${d})`;
+    const gone = inSql
+      ? await sql`SELECT count(*)::int AS n FROM items WHERE tenant_id = ${t} AND id IN (${c}, ${d})`
+      : await sql`SELECT count(*)::int AS n FROM items WHERE id IN (${c}, ${d})`;
     if (report.check('rollback-gone', 0, gone[0].n)) report.count('rolledBack', 2);
   } finally {
     await Promise.all([sql.end({ timeout: 5 }), one.end({ timeout: 5 })]);

@@ -91,7 +91,8 @@ tr_run('mysqli', 'mysql', function (array $cfg, Report $report): void {
         }
         $m->query('UPDATE items SET qty = qty + 7 WHERE id IN (' . ($base + 900000) . ', ' . ($base + 900001) . ')');
         $m->commit();
-        $rows = $m->query('SELECT id, qty FROM items WHERE id IN (' . ($base + 900000) . ', ' . ($base + 900001) . ') ORDER BY id')->fetch_all(MYSQLI_ASSOC);
+        $rows = $m->query('SELECT id, qty FROM items WHERE ' . ($inSql ? "tenant_id = '" . $m->real_escape_string($t) . "' AND " : '')
+            . 'id IN (' . ($base + 900000) . ', ' . ($base + 900001) . ') ORDER BY id')->fetch_all(MYSQLI_ASSOC);
         $rows = array_map(fn ($r) => ['id' => (int) $r['id'], 'qty' => (int) $r['qty']], $rows);
         if ($report->check('tx-commit-visible', [['id' => $base + 900000, 'qty' => 7], ['id' => $base + 900001, 'qty' => 8]], $rows)) {
             $report->count('committed');

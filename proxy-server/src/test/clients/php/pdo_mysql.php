@@ -106,7 +106,8 @@ function run_mode(array $cfg, Report $report, string $mode, int $base, int $iter
             $doInsert($a + 1, "php-$mode-tx-1", 1);
             $pdo->prepare('UPDATE items SET qty = qty + 7 WHERE id IN (?, ?)')->execute([$a, $a + 1]);
             $pdo->commit();
-            $rows = $pdo->query("SELECT id, qty FROM items WHERE id IN ($a, " . ($a + 1) . ') ORDER BY id')->fetchAll(PDO::FETCH_ASSOC);
+            $rows = $pdo->query('SELECT id, qty FROM items WHERE ' . ($inSql ? 'tenant_id = ' . $pdo->quote($t) . ' AND ' : '')
+                . "id IN ($a, " . ($a + 1) . ') ORDER BY id')->fetchAll(PDO::FETCH_ASSOC);
             $rows = array_map(fn ($r) => ['id' => (int) $r['id'], 'qty' => (int) $r['qty']], $rows);
             if ($report->check('tx-commit-visible', [['id' => $a, 'qty' => 7], ['id' => $a + 1, 'qty' => 8]], $rows, $at)) {
                 $report->count('committed');

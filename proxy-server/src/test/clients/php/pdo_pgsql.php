@@ -104,7 +104,8 @@ function run_mode(array $cfg, Report $report, string $mode, int $base, int $iter
             }
             $pdo->prepare('UPDATE items SET qty = qty + 7 WHERE id IN (?, ?)')->execute([$a, $a + 1]);
             $pdo->commit();
-            $rows = $pdo->query("SELECT id, qty FROM items WHERE id IN ($a, " . ($a + 1) . ') ORDER BY id')->fetchAll(PDO::FETCH_ASSOC);
+            $rows = $pdo->query('SELECT id, qty FROM items WHERE ' . ($inSql ? 'tenant_id = ' . $pdo->quote($t) . ' AND ' : '')
+                . "id IN ($a, " . ($a + 1) . ') ORDER BY id')->fetchAll(PDO::FETCH_ASSOC);
             if ($report->check('tx-commit-visible', [['id' => $a, 'qty' => 7], ['id' => $a + 1, 'qty' => 8]], $rows, $at)) {
                 $report->count('committed');
             }

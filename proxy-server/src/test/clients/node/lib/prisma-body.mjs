@@ -50,13 +50,13 @@ export async function prismaBody(prisma, cfg, report, echoSql) {
   report.check('create', { id: a, tenantId: rowTenant, name: 'prisma-a', qty: 1 }, shape(r));
   r = await step('findFirst', () => prisma.item.findFirst({ where: { id: BigInt(a), ...tenantWhere } }));
   if (r !== undefined) report.check('findFirst', { id: a, tenantId: rowTenant, name: 'prisma-a', qty: 1 }, shape(r));
-  r = await step('update', () => prisma.item.update({ where: { id: BigInt(a) }, data: { qty: { increment: 41 } } }));
+  r = await step('update', () => prisma.item.update({ where: { id: BigInt(a), ...tenantWhere }, data: { qty: { increment: 41 } } }));
   if (r) report.check('update', 42, r.qty);
   const b = base + 2;
   await step('create', () => prisma.item.create({ data: item(b, 'prisma-b', 2) }));
-  r = await step('delete', () => prisma.item.delete({ where: { id: BigInt(b) } }));
+  r = await step('delete', () => prisma.item.delete({ where: { id: BigInt(b), ...tenantWhere } }));
   if (r) report.check('delete', b, Number(r.id));
-  r = await step('findUnique', () => prisma.item.findUnique({ where: { id: BigInt(b) } }));
+  r = await step('findFirst', () => prisma.item.findFirst({ where: { id: BigInt(b), ...tenantWhere } }));
   if (r !== undefined) report.check('deleted-gone', null, r);
 
   // Concurrent creates, then one findMany over them.
@@ -76,16 +76,22 @@ export async function prismaBody(prisma, cfg, report, echoSql) {
         lines: { create: [{ id: BigInt(inv * 4), amount: '10.25' }, { id: BigInt(inv * 4 + 1), amount: '20.25' }] },
       },
     });
-    await tx.item.update({ where: { id: BigInt(a) }, data: { qty: 43 } });
+    await tx.item.update({ where: { id: BigInt(a), ...tenantWhere }, data: { qty: 43 } });
     return tx.invoiceLine.count({ where: { invoiceId: BigInt(inv) } });
   }));
   if (r !== undefined) report.check('interactive-tx-inside', 2, r);
-  r = await step('read-invoice', () => prisma.invoice.findUnique({ where: { id: BigInt(inv) }, include: { lines: { orderBy: { id: 'asc' } } } }));
+  // The lines have no tenant column: read them in a transaction whose first statement names the tenant (an
+  // autocommit read of a child table alone names no tenant, and through the proxy would go to shared).
+  r = await step('read-invoice', () => prisma.$transaction(async (tx) => {
+    const invoice = await tx.invoice.findFirst({ where: { id: BigInt(inv), ...tenantWhere } });
+    const lines = await tx.invoiceLine.findMany({ where: { invoiceId: BigInt(inv) }, orderBy: { id: 'asc' } });
+    return invoice && { ...invoice, lines };
+  }));
   if (r) {
     report.check('interactive-tx-committed', { tenantId: rowTenant, total: '30.50', lines: ['10.25', '20.25'] },
         { tenantId: r.tenantId, total: money(r.total), lines: r.lines.map((l) => money(l.amount)) });
   }
-  r = await step('findUnique', () => prisma.item.findUnique({ where: { id: BigInt(a) } }));
+  r = await step('findFirst', () => prisma.item.findFirst({ where: { id: BigInt(a), ...tenantWhere } }));
   if (r) report.check('interactive-tx-update', 43, r.qty);
 
   // Interactive transaction that throws: nothing of it stays.
@@ -94,16 +100,16 @@ export async function prismaBody(prisma, cfg, report, echoSql) {
   try {
     await prisma.$transaction(async (tx) => {
       await tx.invoice.create({ data: { id: BigInt(inv2), ...tenantWhere, total: '1.00', lines: { create: [{ id: BigInt(inv2 * 4), amount: '1.00' }] } } });
-      await tx.item.update({ where: { id: BigInt(a) }, data: { qty: 0 } });
+      await tx.item.update({ where: { id: BigInt(a), ...tenantWhere }, data: { qty: 0 } });
       throw new Error('roll back on purpose');
     });
   } catch (err) {
     thrown = err.message;
   }
   report.check('interactive-rollback-error', 'roll back on purpose', thrown);
-  r = await step('count', () => prisma.invoice.count({ where: { id: BigInt(inv2) } }));
+  r = await step('count', () => prisma.invoice.count({ where: { id: BigInt(inv2), ...tenantWhere } }));
   if (r !== undefined && report.check('interactive-rollback-gone', 0, r)) report.count('rolledBack');
-  r = await step('findUnique', () => prisma.item.findUnique({ where: { id: BigInt(a) } }));
+  r = await step('findFirst', () => prisma.item.findFirst({ where: { id: BigInt(a), ...tenantWhere } }));
   if (r) report.check('interactive-rollback-update-undone', 43, r.qty);
 
   // Batch transaction: one transaction of three queries.
@@ -115,7 +121,7 @@ export async function prismaBody(prisma, cfg, report, echoSql) {
     prisma.item.updateMany({ where: { id: { in: [BigInt(c), BigInt(d)] }, ...tenantWhere }, data: { qty: { multiply: 10 } } }),
   ]));
   if (r) report.check('batch-tx-result', 2, r[2].count);
-  r = await step('findMany', () => prisma.item.findMany({ where: { id: { in: [BigInt(c), BigInt(d)] } }, orderBy: { id: 'asc' } }));
+  r = await step('findMany', () => prisma.item.findMany({ where: { id: { in: [BigInt(c), BigInt(d)] }, ...tenantWhere }, orderBy: { id: 'asc' } }));
   if (r) report.check('batch-tx-committed', [30, 40], r.map((x) => x.qty));
 
   // Rows left: a, the concurrent ones, c, d (items); one invoice with two lines.
