@@ -13,7 +13,10 @@ public final class UsersFileException extends Exception {
         super(message);
     }
 
-    /** @param message names file, line and user; never a password @param cause the underlying failure (its message is not repeated) */
+    /**
+     * @param message names file, line and user; never a password
+     * @param cause the underlying failure (its message is not repeated)
+     */
     public UsersFileException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -183,7 +183,10 @@ public final class PgBackendMessages {
         }
     }
 
-    /** @param msg an ErrorResponse ({@code 'E'}) or NoticeResponse ({@code 'N'}) @return its fields */
+    /**
+     * @param msg an ErrorResponse ({@code 'E'}) or NoticeResponse ({@code 'N'})
+     * @return its fields
+     */
     public static Notice notice(PgMessage msg) {
         if (msg.type() != ERROR_RESPONSE && msg.type() != NOTICE_RESPONSE) {
             throw new IllegalArgumentException("not an ErrorResponse or NoticeResponse: " + msg);
@@ -201,7 +204,10 @@ public final class PgBackendMessages {
         return new Notice(fields);
     }
 
-    /** @param msg a ReadyForQuery ({@code 'Z'}) @return its transaction status */
+    /**
+     * @param msg a ReadyForQuery ({@code 'Z'})
+     * @return its transaction status
+     */
     public static PgTransactionStatus readyForQuery(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, READY_FOR_QUERY, "ReadyForQuery");
         byte status = c.byte1();
@@ -209,7 +215,10 @@ public final class PgBackendMessages {
         return PgTransactionStatus.of(status);
     }
 
-    /** @param msg a CommandComplete ({@code 'C'}) @return its tag, e.g. {@code INSERT 0 1}, {@code SELECT 3} */
+    /**
+     * @param msg a CommandComplete ({@code 'C'})
+     * @return its tag, e.g. {@code INSERT 0 1}, {@code SELECT 3}
+     */
     public static String commandComplete(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, COMMAND_COMPLETE, "CommandComplete");
         String tag = c.cstring();
@@ -221,7 +230,10 @@ public final class PgBackendMessages {
     public record ParameterStatus(String name, String value) {
     }
 
-    /** @param msg a ParameterStatus ({@code 'S'}) @return name and value */
+    /**
+     * @param msg a ParameterStatus ({@code 'S'})
+     * @return name and value
+     */
     public static ParameterStatus parameterStatus(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, PARAMETER_STATUS, "ParameterStatus");
         String name = c.cstring();
@@ -243,7 +255,10 @@ public final class PgBackendMessages {
         }
     }
 
-    /** @param msg a BackendKeyData ({@code 'K'}) of protocol 3.0 @return process id and secret key */
+    /**
+     * @param msg a BackendKeyData ({@code 'K'}) of protocol 3.0
+     * @return process id and secret key
+     */
     public static BackendKeyData backendKeyData(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, BACKEND_KEY_DATA, "BackendKeyData");
         int pid = c.int32();
@@ -252,7 +267,10 @@ public final class PgBackendMessages {
         return new BackendKeyData(pid, secret);
     }
 
-    /** @param msg a RowDescription ({@code 'T'}) @return its number of fields (columns) */
+    /**
+     * @param msg a RowDescription ({@code 'T'})
+     * @return its number of fields (columns)
+     */
     public static int rowDescriptionFieldCount(PgMessage msg) {
         return cursor(msg, ROW_DESCRIPTION, "RowDescription").int16() & 0xffff;
     }
@@ -289,7 +307,10 @@ public final class PgBackendMessages {
         }
     }
 
-    /** @param msg an Authentication* message ({@code 'R'}) @return its code and data */
+    /**
+     * @param msg an Authentication* message ({@code 'R'})
+     * @return its code and data
+     */
     public static Authentication authentication(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, AUTHENTICATION, "Authentication");
         int code = c.int32();
@@ -315,7 +336,10 @@ public final class PgBackendMessages {
         }
     }
 
-    /** @param msg a NegotiateProtocolVersion ({@code 'v'}) @return its content */
+    /**
+     * @param msg a NegotiateProtocolVersion ({@code 'v'})
+     * @return its content
+     */
     public static NegotiateProtocolVersion negotiateProtocolVersion(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, NEGOTIATE_PROTOCOL_VERSION, "NegotiateProtocolVersion");
         int version = c.int32();
@@ -393,7 +417,10 @@ public final class PgBackendMessages {
         return fields(alloc, ERROR_RESPONSE, fields(severity, sqlState, message, detail, hint));
     }
 
-    /** @param fields field code → value, in order (null values skipped), e.g. a server's {@link Notice#fields()} @return an ErrorResponse */
+    /**
+     * @param fields field code → value, in order (null values skipped), e.g. a server's {@link Notice#fields()}
+     * @return an ErrorResponse
+     */
     public static ByteBuf errorResponse(ByteBufAllocator alloc, Map<Character, String> fields) {
         return fields(alloc, ERROR_RESPONSE, fields);
     }
@@ -404,7 +431,10 @@ public final class PgBackendMessages {
         return fields(alloc, NOTICE_RESPONSE, fields(severity, sqlState, message, detail, hint));
     }
 
-    /** @param fields field code → value, in order (null values skipped) @return a NoticeResponse */
+    /**
+     * @param fields field code → value, in order (null values skipped)
+     * @return a NoticeResponse
+     */
     public static ByteBuf noticeResponse(ByteBufAllocator alloc, Map<Character, String> fields) {
         return fields(alloc, NOTICE_RESPONSE, fields);
     }
@@ -414,7 +444,10 @@ public final class PgBackendMessages {
         return PgWire.finish(PgWire.begin(alloc, READY_FOR_QUERY, 1).writeByte(status.code()));
     }
 
-    /** @param tag e.g. {@code SELECT 1}, {@code SET}, {@code DEALLOCATE ALL} @return a CommandComplete */
+    /**
+     * @param tag e.g. {@code SELECT 1}, {@code SET}, {@code DEALLOCATE ALL}
+     * @return a CommandComplete
+     */
     public static ByteBuf commandComplete(ByteBufAllocator alloc, String tag) {
         ByteBuf b = PgWire.begin(alloc, COMMAND_COMPLETE, PgWire.cstringLength(tag));
         try {
@@ -481,7 +514,10 @@ public final class PgBackendMessages {
         return authentication(alloc, AUTH_CLEARTEXT_PASSWORD, new byte[0]);
     }
 
-    /** @param salt 4 random bytes @return AuthenticationMD5Password */
+    /**
+     * @param salt 4 random bytes
+     * @return AuthenticationMD5Password
+     */
     public static ByteBuf authenticationMd5Password(ByteBufAllocator alloc, byte[] salt) {
         if (salt.length != 4) {
             throw new IllegalArgumentException("the MD5 salt has 4 bytes, got " + salt.length);
@@ -489,7 +525,10 @@ public final class PgBackendMessages {
         return authentication(alloc, AUTH_MD5_PASSWORD, salt);
     }
 
-    /** @param mechanisms the SASL mechanisms offered, e.g. {@code SCRAM-SHA-256} @return AuthenticationSASL */
+    /**
+     * @param mechanisms the SASL mechanisms offered, e.g. {@code SCRAM-SHA-256}
+     * @return AuthenticationSASL
+     */
     public static ByteBuf authenticationSasl(ByteBufAllocator alloc, String... mechanisms) {
         ByteBuf b = PgWire.begin(alloc, AUTHENTICATION, 32);
         b.writeInt(AUTH_SASL);
@@ -504,12 +543,18 @@ public final class PgBackendMessages {
         return PgWire.finish(b);
     }
 
-    /** @param data e.g. the SCRAM server-first-message @return AuthenticationSASLContinue */
+    /**
+     * @param data e.g. the SCRAM server-first-message
+     * @return AuthenticationSASLContinue
+     */
     public static ByteBuf authenticationSaslContinue(ByteBufAllocator alloc, byte[] data) {
         return authentication(alloc, AUTH_SASL_CONTINUE, data);
     }
 
-    /** @param data e.g. the SCRAM server-final-message @return AuthenticationSASLFinal */
+    /**
+     * @param data e.g. the SCRAM server-final-message
+     * @return AuthenticationSASLFinal
+     */
     public static ByteBuf authenticationSaslFinal(ByteBufAllocator alloc, byte[] data) {
         return authentication(alloc, AUTH_SASL_FINAL, data);
     }

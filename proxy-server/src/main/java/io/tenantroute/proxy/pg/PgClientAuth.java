@@ -48,7 +48,10 @@ public final class PgClientAuth {
             return new User(name, UsersFile.Method.SCRAM_SHA_256, credentials, null);
         }
 
-        /** @param password the plaintext password, not empty @return a user authenticated with md5 */
+        /**
+         * @param password the plaintext password, not empty
+         * @return a user authenticated with md5
+         */
         public static User md5(String name, String password) {
             if (password == null || password.isEmpty()) {
                 throw new IllegalArgumentException("the password of user '" + name + "' must not be empty");

@@ -140,7 +140,10 @@ public final class PgFrontendMessages {
         }
     }
 
-    /** @param msg a Parse ({@code 'P'}) @return its content */
+    /**
+     * @param msg a Parse ({@code 'P'})
+     * @return its content
+     */
     public static Parse parse(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, PARSE, "Parse");
         String name = c.cstring();
@@ -310,12 +313,18 @@ public final class PgFrontendMessages {
         return new Target(kind, name);
     }
 
-    /** @param msg a Describe ({@code 'D'}) @return what it describes */
+    /**
+     * @param msg a Describe ({@code 'D'})
+     * @return what it describes
+     */
     public static Target describe(PgMessage msg) {
         return target(msg, DESCRIBE, "Describe");
     }
 
-    /** @param msg a Close ({@code 'C'}) @return what it closes */
+    /**
+     * @param msg a Close ({@code 'C'})
+     * @return what it closes
+     */
     public static Target close(PgMessage msg) {
         return target(msg, CLOSE, "Close");
     }
@@ -329,7 +338,10 @@ public final class PgFrontendMessages {
     public record Execute(String portal, int maxRows) {
     }
 
-    /** @param msg an Execute ({@code 'E'}) @return its content */
+    /**
+     * @param msg an Execute ({@code 'E'})
+     * @return its content
+     */
     public static Execute execute(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, EXECUTE, "Execute");
         String portal = c.cstring();
@@ -362,7 +374,10 @@ public final class PgFrontendMessages {
         }
     }
 
-    /** @param msg a SASLInitialResponse ({@code 'p'} answering AuthenticationSASL) @return its content, copied */
+    /**
+     * @param msg a SASLInitialResponse ({@code 'p'} answering AuthenticationSASL)
+     * @return its content, copied
+     */
     public static SaslInitialResponse saslInitialResponse(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, PASSWORD, "SASLInitialResponse");
         String mechanism = c.cstring();
@@ -377,7 +392,10 @@ public final class PgFrontendMessages {
         return new SaslInitialResponse(mechanism, data);
     }
 
-    /** @param msg a SASLResponse ({@code 'p'} answering AuthenticationSASLContinue) @return its data, copied */
+    /**
+     * @param msg a SASLResponse ({@code 'p'} answering AuthenticationSASLContinue)
+     * @return its data, copied
+     */
     public static byte[] saslResponse(PgMessage msg) {
         PgWire.Cursor c = cursor(msg, PASSWORD, "SASLResponse");
         return c.bytes(c.remaining());
@@ -491,7 +509,10 @@ public final class PgFrontendMessages {
         return alloc.buffer(16).writeInt(16).writeInt(PgStartupPacket.CANCEL_REQUEST_CODE).writeInt(processId).writeInt(secretKey);
     }
 
-    /** @param password the cleartext password or the {@code md5…} response @return a PasswordMessage */
+    /**
+     * @param password the cleartext password or the {@code md5…} response
+     * @return a PasswordMessage
+     */
     public static ByteBuf passwordMessage(ByteBufAllocator alloc, String password) {
         ByteBuf b = PgWire.begin(alloc, PASSWORD, PgWire.cstringLength(password));
         try {
@@ -502,7 +523,10 @@ public final class PgFrontendMessages {
         return PgWire.finish(b);
     }
 
-    /** @param data the initial response, or null for none (−1) @return a SASLInitialResponse */
+    /**
+     * @param data the initial response, or null for none (−1)
+     * @return a SASLInitialResponse
+     */
     public static ByteBuf saslInitialResponse(ByteBufAllocator alloc, String mechanism, byte[] data) {
         ByteBuf b = PgWire.begin(alloc, PASSWORD, PgWire.cstringLength(mechanism) + 4 + (data == null ? 0 : data.length));
         try {
@@ -611,17 +635,26 @@ public final class PgFrontendMessages {
         return PgWire.finish(b);
     }
 
-    /** @param kind {@link #KIND_STATEMENT} or {@link #KIND_PORTAL} @return a Describe */
+    /**
+     * @param kind {@link #KIND_STATEMENT} or {@link #KIND_PORTAL}
+     * @return a Describe
+     */
     public static ByteBuf describe(ByteBufAllocator alloc, byte kind, String name) {
         return target(alloc, DESCRIBE, kind, name);
     }
 
-    /** @param kind {@link #KIND_STATEMENT} or {@link #KIND_PORTAL} @return a Close */
+    /**
+     * @param kind {@link #KIND_STATEMENT} or {@link #KIND_PORTAL}
+     * @return a Close
+     */
     public static ByteBuf close(ByteBufAllocator alloc, byte kind, String name) {
         return target(alloc, CLOSE, kind, name);
     }
 
-    /** @param maxRows the most rows to return, 0 = no limit @return an Execute */
+    /**
+     * @param maxRows the most rows to return, 0 = no limit
+     * @return an Execute
+     */
     public static ByteBuf execute(ByteBufAllocator alloc, String portal, int maxRows) {
         ByteBuf b = PgWire.begin(alloc, EXECUTE, PgWire.cstringLength(portal) + 4);
         try {

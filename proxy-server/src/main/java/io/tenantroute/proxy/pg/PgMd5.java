@@ -27,7 +27,10 @@ public final class PgMd5 {
         return responseFromHash(hash(user, password), salt);
     }
 
-    /** @param storedHash {@link #hash} of the user's password @return the response expected for {@code salt} */
+    /**
+     * @param storedHash {@link #hash} of the user's password
+     * @return the response expected for {@code salt}
+     */
     public static String responseFromHash(String storedHash, byte[] salt) {
         return "md5" + hex(md5(concat(storedHash.substring(3).getBytes(StandardCharsets.US_ASCII), salt)));
     }
