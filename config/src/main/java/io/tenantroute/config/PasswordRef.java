@@ -62,12 +62,24 @@ public final class PasswordRef {
      *     unreadable; the message names the target and the variable or path, never a value
      */
     public String resolve(String targetName) throws SQLException {
+        return resolveFor("target '" + targetName + "'");
+    }
+
+    /**
+     * Reads the password now, for an owner that is not a target (e.g. a user of the wire proxy's users file).
+     *
+     * @param owner whose password it is, as the error message should say it: {@code "user 'app'"}
+     * @return the password, or null for {@link #NONE}
+     * @throws SQLException {@link TenantRouteSqlState#UNKNOWN_TARGET} when the variable is unset or the file
+     *     unreadable; the message reads "password of {@code owner}: …" and names the variable or path, never a value
+     */
+    public String resolveFor(String owner) throws SQLException {
         switch (kind) {
             case ENV: {
                 String v = System.getenv(location);
                 if (v == null) {
                     throw TenantRouteSqlState.UNKNOWN_TARGET.exception(
-                            "password of target '" + targetName + "': environment variable " + location + " is not set");
+                            "password of " + owner + ": environment variable " + location + " is not set");
                 }
                 return v;
             }
@@ -77,7 +89,7 @@ public final class PasswordRef {
                     return v.endsWith("\n") ? v.substring(0, v.length() - (v.endsWith("\r\n") ? 2 : 1)) : v;
                 } catch (IOException | RuntimeException e) {
                     throw TenantRouteSqlState.UNKNOWN_TARGET.exception(
-                            "password of target '" + targetName + "': cannot read file " + location + " (" + e.getClass().getSimpleName() + ")");
+                            "password of " + owner + ": cannot read file " + location + " (" + e.getClass().getSimpleName() + ")");
                 }
             default:
                 return null;
