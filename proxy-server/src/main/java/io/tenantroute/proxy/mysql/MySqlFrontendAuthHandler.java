@@ -160,6 +160,7 @@ public final class MySqlFrontendAuthHandler extends ChannelInboundHandlerAdapter
                         "TLS is not configured on this proxy (start it with a TLS certificate and key)"), reply);
                 return;
             }
+            expectedSequenceId = reply; // no answer to an SSLRequest: the response over TLS continues the sequence
             startTls(ctx);
             return;
         }
