@@ -83,6 +83,15 @@ class MySqlServerConnectorTest {
         return f.getNow();
     }
 
+    static MySqlServerConnection connectOn(EventLoopGroup g, MySqlServerConnector c, MySqlServerEndpoint e) throws Exception {
+        Future<MySqlServerConnection> f = c.connect(g.next(), e);
+        assertTrue(f.await(20, TimeUnit.SECONDS), "connect did not finish");
+        if (!f.isSuccess()) {
+            throw new AssertionError("connect failed: " + f.cause(), f.cause());
+        }
+        return f.getNow();
+    }
+
     static MySqlException connectFails(MySqlServerConnector c, MySqlServerEndpoint e) throws Exception {
         Future<MySqlServerConnection> f = c.connect(loop(), e);
         assertTrue(f.await(20, TimeUnit.SECONDS), "connect did not finish");
