@@ -18,17 +18,17 @@ class MySqlFrontendAuthHandlerTest {
     private final TrackingAllocator alloc = new TrackingAllocator();
 
     @AfterEach
-    void noLeaks() {
+    void noLeaks() throws Exception {
         alloc.assertAllReleased();
     }
 
-    private EmbeddedChannel channel(MySqlFrontendAuthConfig cfg, Promise<MySqlClientLogin>[] result) {
+    private EmbeddedChannel channel(MySqlFrontendAuthConfig cfg, Promise<MySqlClientLogin>[] result) throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ch.config().setAllocator(alloc);
+        ch.register();
         Promise<MySqlClientLogin> p = ch.eventLoop().newPromise();
         result[0] = p;
         ch.pipeline().addLast(new MySqlPacketDecoder(), MySqlPacketEncoder.INSTANCE, new MySqlFrontendAuthHandler(cfg, 77, p));
-        ch.register();
         return ch;
     }
 
@@ -67,7 +67,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void greeting_carriesTheConfiguredServerFacts_andSslOnlyWithACertificate() {
+    void greeting_carriesTheConfiguredServerFacts_andSslOnlyWithACertificate() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS)
                 .withServerVersion("5.5.5-10.11.19-MariaDB"), r);
@@ -83,7 +83,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void cachingSha2FastPath_answersFastAuthSuccessThenOk_andReportsTheLogin() {
+    void cachingSha2FastPath_answersFastAuthSuccessThenOk_andReportsTheLogin() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS), r);
         HandshakeV10 h = readGreeting(ch);
@@ -107,7 +107,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void loginCheck_canRefuseTheDatabase() {
+    void loginCheck_canRefuseTheDatabase() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS)
                 .withPlugins(MySqlNativePassword.PLUGIN_NAME, MySqlFrontendAuthConfig.SUPPORTED_PLUGINS)
@@ -124,7 +124,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void malformedResponse_isBadHandshake_andCloses() {
+    void malformedResponse_isBadHandshake_andCloses() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS), r);
         readGreeting(ch);
@@ -137,7 +137,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void packetOutOfSequence_isRefused() {
+    void packetOutOfSequence_isRefused() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS), r);
         readGreeting(ch);
@@ -147,7 +147,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void sslRequestWithoutACertificate_isRefusedClearly() {
+    void sslRequestWithoutACertificate_isRefusedClearly() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS), r);
         readGreeting(ch);
@@ -158,7 +158,7 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void withoutUsers_aNonLoopbackClientIsRefused1130() {
+    void withoutUsers_aNonLoopbackClientIsRefused1130() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = channel(MySqlFrontendAuthConfig.defaults(null), r); // EmbeddedChannel's address is not loopback
         readGreeting(ch);
@@ -170,15 +170,15 @@ class MySqlFrontendAuthHandlerTest {
     }
 
     @Test
-    void oversizedPacketDuringTheHandshake_getsAnErrAndCloses() {
+    void oversizedPacketDuringTheHandshake_getsAnErrAndCloses() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ch.config().setAllocator(alloc);
+        ch.register();
         Promise<MySqlClientLogin> p = ch.eventLoop().newPromise();
         r[0] = p;
         ch.pipeline().addLast(new MySqlPacketDecoder(64), MySqlPacketEncoder.INSTANCE,
                 new MySqlFrontendAuthHandler(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS), 1, p));
-        ch.register();
         readGreeting(ch);
         ch.writeInbound(alloc.buffer().writeMediumLE(1000).writeByte(1));
         ErrPacket e = readErr(ch, 1);
