@@ -177,6 +177,68 @@ class MySqlResponseTrackerTest {
     }
 
     @Test
+    void localInfile_suspendsTheResponseUntilTheClientDataWasSent() throws Exception {
+        MySqlServerEndpoint e = MySqlServerEndpoint.fromJdbcUrl(TestDatabases.server(Engine.MYSQL).adminUrl(), null, (String) null)
+                .withDatabase(db.name()).withTlsMode(MySqlTlsMode.DISABLED);
+        MySqlConnectOptions o = MySqlConnectOptions.defaults().withOptionalCapabilities(MySqlCapabilities.CLIENT_LOCAL_FILES);
+        try (RawClient c = new RawClient(MySqlServerConnectorTest.connectOn(group, new MySqlServerConnector(o), e))) {
+            java.util.concurrent.BlockingQueue<Object> in = c.inbound();
+            MySqlResponseTracker t = MySqlResponseTracker.forCommand(
+                    MySqlCommands.query(ALLOC, "LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE t"), c.connection.capabilities(),
+                    c.connection.capabilities(), c.statusFlags);
+            c.connection.channel().writeAndFlush(new MySqlPacket(0,
+                    MySqlCommands.query(ALLOC, "LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE t"))).sync();
+            MySqlPacket request = (MySqlPacket) in.poll(10, TimeUnit.SECONDS);
+            assertEquals(MySqlResponseTracker.PacketKind.LOCAL_INFILE_REQUEST, t.accept(request));
+            assertTrue(t.awaitingLocalInfileData());
+            assertFalse(t.isComplete());
+            assertEquals("rows.tsv", request.payload().toString(1, request.payload().readableBytes() - 1,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            request.release();
+            c.connection.channel().write(new MySqlPacket(2, Unpooled.copiedBuffer("10\tten\n11\televen\n",
+                    java.nio.charset.StandardCharsets.UTF_8)));
+            c.connection.channel().writeAndFlush(new MySqlPacket(3, Unpooled.EMPTY_BUFFER)).sync();
+            t.localInfileDataSent(4, 4);
+            MySqlPacket ok = (MySqlPacket) in.poll(10, TimeUnit.SECONDS);
+            assertEquals(MySqlResponseTracker.PacketKind.OK, t.accept(ok));
+            ok.release();
+            assertTrue(t.isComplete());
+            assertEquals(2, t.lastOk().affectedRows());
+        }
+        db.execute("DELETE FROM t WHERE a >= 10");
+    }
+
+    @Test
+    void sessionTrack_isStrippedForAClientWithoutIt() throws Exception {
+        MySqlServerEndpoint e = MySqlServerEndpoint.fromJdbcUrl(TestDatabases.server(Engine.MYSQL).adminUrl(), null, (String) null)
+                .withDatabase(db.name()).withTlsMode(MySqlTlsMode.DISABLED);
+        MySqlConnectOptions o = MySqlConnectOptions.defaults().withOptionalCapabilities(MySqlCapabilities.CLIENT_SESSION_TRACK);
+        try (RawClient c = new RawClient(MySqlServerConnectorTest.connectOn(group, new MySqlServerConnector(o), e))) {
+            assertTrue(c.connection.has(MySqlCapabilities.CLIENT_SESSION_TRACK));
+            long caps = c.connection.capabilities();
+            // the server tracks the schema change; a client with SESSION_TRACK sees it
+            List<MySqlPacket> same = c.command(MySqlCommands.query(ALLOC, "USE `" + db.name() + "`"), caps, null);
+            OkPacket tracked = OkPacket.parse(same.get(0).payload(), caps);
+            RawClient.release(same);
+            assertTrue((tracked.statusFlags() & MySqlStatusFlags.SERVER_SESSION_STATE_CHANGED) != 0, tracked.toString());
+            assertTrue(tracked.sessionStateChanges().stream().anyMatch(ch -> ch.type() == OkPacket.SessionStateChange.SCHEMA
+                    && ch.strings().equals(List.of(db.name()))), tracked.toString());
+            // a client without it gets the plain form: no state block, no flag
+            long plain = caps & ~MySqlCapabilities.CLIENT_SESSION_TRACK;
+            List<MySqlPacket> stripped = c.command(MySqlCommands.query(ALLOC, "USE `" + db.name() + "`"), plain, null);
+            OkPacket p = OkPacket.parse(stripped.get(0).payload(), plain);
+            assertEquals(0, p.statusFlags() & MySqlStatusFlags.SERVER_SESSION_STATE_CHANGED);
+            assertEquals("", p.info());
+            assertEquals(7, stripped.get(0).payload().readableBytes());
+            RawClient.release(stripped);
+            // and the result-set terminator of a SELECT under both translations
+            ResultStream.read(stripped = c.command(MySqlCommands.query(ALLOC, "SELECT a FROM t"), plain, null),
+                    ResultStream.Kind.QUERY, true);
+            RawClient.release(stripped);
+        }
+    }
+
+    @Test
     void outOfSequenceOrImpossiblePackets_areProtocolErrors() {
         MySqlResponseTracker t = new MySqlResponseTracker(MySqlCommand.COM_QUERY, false, 0, 0, 2, 1);
         MySqlPacket wrongSeq = new MySqlPacket(2, Unpooled.wrappedBuffer(OkPacket.of(2).toPayload(ALLOC, 0)));

@@ -38,6 +38,11 @@ final class RawClient implements AutoCloseable {
         ch.config().setAutoRead(true);
     }
 
+    /** The raw inbound queue, for tests that drive a response packet by packet. */
+    BlockingQueue<Object> inbound() {
+        return inbound;
+    }
+
     /** The response as the server sent it. */
     List<MySqlPacket> command(ByteBuf payload) throws Exception {
         return command(payload, connection.capabilities(), null);
