@@ -19,16 +19,24 @@ import java.util.Optional;
  * @param tls whether the connection switched to TLS
  * @param remoteAddress the client's address
  * @param connectionId the connection id the proxy gave this client in its greeting
+ * @param authNonce the 20-byte nonce of the greeting: a client's COM_CHANGE_USER answers with a scramble made
+ *     from it (it travelled in clear; it is no secret)
  */
 public record MySqlClientLogin(String user, String database, long capabilities, int charset, int maxPacketSize,
         Map<String, String> connectAttributes, String authPlugin, boolean tls, SocketAddress remoteAddress,
-        long connectionId) {
+        long connectionId, byte[] authNonce) {
     /** The connection attribute that names the session's tenant (mysql2 {@code connectAttributes},
      *  Connector/J {@code connectionAttributes}). */
     public static final String TENANT_ATTRIBUTE = "tenantroute.tenant";
 
     public MySqlClientLogin {
         connectAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(connectAttributes));
+        authNonce = authNonce.clone();
+    }
+
+    @Override
+    public byte[] authNonce() {
+        return authNonce.clone();
     }
 
     /** @return the {@value #TENANT_ATTRIBUTE} connection attribute, empty when absent or blank */

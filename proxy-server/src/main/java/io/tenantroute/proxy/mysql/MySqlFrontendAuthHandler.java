@@ -210,7 +210,7 @@ public final class MySqlFrontendAuthHandler extends ChannelInboundHandlerAdapter
         MySqlClientLogin login = new MySqlClientLogin(response.username(),
                 response.database() == null || response.database().isEmpty() ? null : response.database(),
                 negotiated, response.charset(), response.maxPacketSize(), response.connectAttributes(), plugin, tls,
-                ctx.channel().remoteAddress(), connectionId);
+                ctx.channel().remoteAddress(), connectionId, nonce);
         if (fastAuthSuccess) {
             ctx.write(new MySqlPacket(reply, AuthMoreData.toPayload(ctx.alloc(), (byte) CachingSha2Password.FAST_AUTH_SUCCESS)));
             reply = (reply + 1) & 0xFF;

@@ -316,8 +316,9 @@ public final class MySqlResponseTracker {
         if (!p.isReadable() || p.getUnsignedByte(p.readerIndex()) != 0xFE) {
             return false;
         }
-        return serverDeprecateEof ? p.readableBytes() < MySqlPacket.MAX_FRAME_PAYLOAD && p.readableBytes() >= 7
-                || p.readableBytes() < 9 : p.readableBytes() < 9;
+        // "OK_Packet"/"EOF_Packet": with DEPRECATE_EOF any 0xFE packet below 16 MiB ends the rows (a text row can
+        // start with 0xFE only as an 8-byte length, i.e. 16 MiB or more); without it an EOF is below 9 bytes
+        return serverDeprecateEof ? p.readableBytes() < MySqlPacket.MAX_FRAME_PAYLOAD : p.readableBytes() < 9;
     }
 
     /** Reads the status of a terminator (EOF, or OK with 0xFE under DEPRECATE_EOF). */

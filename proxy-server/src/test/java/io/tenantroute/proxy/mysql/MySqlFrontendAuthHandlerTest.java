@@ -186,6 +186,72 @@ class MySqlFrontendAuthHandlerTest {
         assertFalse(ch.finish());
     }
 
+    /**
+     * A client that sends its TLS ClientHello right behind the SSLRequest, in the same read: the bytes the first
+     * decoder has not decoded must reach the TLS handler, not be read as MySQL frames.
+     */
+    @Test
+    void sslRequestFollowedByTheClientHelloInOneRead_switchesToTls() throws Exception {
+        Promise<MySqlClientLogin>[] r = holder();
+        EmbeddedChannel server = channel(MySqlFrontendAuthConfig.defaults(MySqlFrontendAuthCliTest.USERS)
+                .withSslContext(TestTls.server()), r);
+        HandshakeV10 h = readGreeting(server);
+        assertTrue(MySqlCapabilities.has(h.capabilities(), MySqlCapabilities.CLIENT_SSL));
+        EmbeddedChannel client = new EmbeddedChannel();
+        client.config().setAllocator(alloc);
+        io.netty.handler.ssl.SslHandler ssl = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build().newHandler(alloc);
+        client.pipeline().addLast(ssl);
+        ByteBuf sslRequest = HandshakeResponse41.sslRequest(alloc, MySqlCapabilities.PROXY_SERVER, 1 << 24, 45);
+        ByteBuf oneRead = MySqlPacketEncoder.frame(alloc, 1, sslRequest);
+        sslRequest.release();
+        ByteBuf hello;
+        while ((hello = client.readOutbound()) != null) {
+            oneRead.writeBytes(hello);
+            hello.release();
+        }
+        server.writeInbound(oneRead);
+        shuttle(server, client);
+        assertTrue(ssl.handshakeFuture().isSuccess(), String.valueOf(ssl.handshakeFuture().cause()));
+        ByteBuf response = response("app", CachingSha2Password.scramble("s3cret-ü".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                h.authPluginData()), CachingSha2Password.PLUGIN_NAME, null);
+        client.writeOutbound(MySqlPacketEncoder.frame(alloc, 2, response));
+        response.release();
+        shuttle(server, client);
+        assertTrue(r[0].isSuccess(), String.valueOf(r[0].cause()));
+        assertTrue(r[0].getNow().tls());
+        ByteBuf plain = alloc.buffer();
+        ByteBuf b;
+        while ((b = client.readInbound()) != null) {
+            plain.writeBytes(b);
+            b.release();
+        }
+        // AuthMoreData 0x03 (seq 3), then OK (seq 4), decrypted on the client side
+        assertEquals(3, plain.getUnsignedByte(3));
+        int okAt = 4 + plain.getUnsignedMediumLE(0);
+        assertEquals(4, plain.getUnsignedByte(okAt + 3));
+        assertEquals(0, plain.getUnsignedByte(okAt + 4));
+        plain.release();
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
+    }
+
+    private static void shuttle(EmbeddedChannel server, EmbeddedChannel client) {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            Object o;
+            while ((o = server.readOutbound()) != null) {
+                client.writeInbound(o);
+                moved = true;
+            }
+            while ((o = client.readOutbound()) != null) {
+                server.writeInbound(o);
+                moved = true;
+            }
+        }
+    }
+
     @Test
     void noLoginWithinTheTimeout_isRefused() throws Exception {
         Promise<MySqlClientLogin>[] r = holder();
