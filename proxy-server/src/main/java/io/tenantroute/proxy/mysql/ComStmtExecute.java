@@ -66,9 +66,13 @@ public final class ComStmtExecute {
     }
 
     /**
-     * Parses an execute without long data.
+     * Parses an execute without long data: {@link #parse(ByteBuf, int, int[], BitSet)} with no long-data parameters.
      *
-     * @see #parse(ByteBuf, int, int[], BitSet)
+     * @param payload the packet (not consumed, not retained)
+     * @param paramCount the statement's parameter count
+     * @param knownTypes the types bound by an earlier execute, or null
+     * @return the view
+     * @throws MySqlProtocolException when the packet is not COM_STMT_EXECUTE or is truncated
      */
     public static ComStmtExecute parse(ByteBuf payload, int paramCount, int[] knownTypes) {
         return parse(payload, paramCount, knownTypes, new BitSet());

@@ -1,6 +1,5 @@
 package io.tenantroute.proxy.mysql;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,9 +15,7 @@ import io.tenantroute.testsupport.Engine;
 import io.tenantroute.testsupport.TestDatabase;
 import io.tenantroute.testsupport.TestDatabases;
 import io.tenantroute.testsupport.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +272,6 @@ class MySqlServerConnectorTest {
         connect(connector, e).channel().close().sync();
         connect(connector, e).channel().close().sync();
         assertEquals(2, calls[0]);
-        assertArrayEquals(PASSWORD.getBytes(StandardCharsets.UTF_8), e.password().get().getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -284,8 +280,5 @@ class MySqlServerConnectorTest {
                 () -> MySqlConnectOptions.defaults().withOptionalCapabilities(MySqlCapabilities.MARIADB_CLIENT_CACHE_METADATA));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> MySqlConnectOptions.defaults().withOptionalCapabilities(MySqlCapabilities.CLIENT_QUERY_ATTRIBUTES));
-    }
-
-    static void quiet(SQLException ignored) {
     }
 }
