@@ -39,6 +39,7 @@ public final class TenantRouteCli implements Runnable {
         ExportCommand.class,
         ImportCommand.class,
         CleanupCommand.class,
+        ProxyCommand.class,
         DemoCommand.class,
     };
 
