@@ -77,6 +77,32 @@ public final class ProxyFixture implements AutoCloseable {
         }
     }
 
+    /** Creates the client scripts' tables ({@link io.tenantroute.proxy.clients.ClientSchema}) in every database. */
+    public void clientSchema() throws SQLException {
+        io.tenantroute.proxy.clients.ClientSchema.create(shared);
+        for (TestDatabase d : dedicated) {
+            io.tenantroute.proxy.clients.ClientSchema.create(d);
+        }
+    }
+
+    /**
+     * @param sql a query returning one number
+     * @return its value in each database: {@code shared=…, ded1=…}
+     */
+    public String countEverywhere(String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        List<TestDatabase> all = new ArrayList<>();
+        all.add(shared);
+        all.addAll(dedicated);
+        for (int i = 0; i < all.size(); i++) {
+            try (Connection c = all.get(i).connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                out.append(out.length() == 0 ? "" : ", ").append(i == 0 ? "shared" : "ded" + i).append('=').append(rs.getLong(1));
+            }
+        }
+        return out.toString();
+    }
+
     /** @return where clients connect: the proxy, with the shared database's name */
     public DbEndpoint endpoint() {
         DbEndpoint direct = DbEndpoint.of(shared);

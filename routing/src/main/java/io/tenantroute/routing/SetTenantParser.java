@@ -7,8 +7,9 @@ package io.tenantroute.routing;
  *       {@code RESET tenantroute.tenant};</li>
  *   <li>MySQL style: {@code SET @tenantroute_tenant = 'acme'} (or {@code :=}), {@code … = NULL} / {@code DEFAULT}.</li>
  * </ul>
- * Values: a string literal — single quotes with doubled {@code ''}; the MySQL form also takes backslash escapes and
- * double quotes — or a number ({@code SET @tenantroute_tenant = 3}, as MySQL apps with integer tenant ids write it),
+ * Values: a string literal — single quotes with doubled {@code ''}; the PostgreSQL form also takes escape strings
+ * {@code E'…'} with C-style backslash escapes (as node-postgres' {@code escapeLiteral} writes them), the MySQL form
+ * backslash escapes and double quotes — or a number ({@code SET @tenantroute_tenant = 3}, as MySQL apps with integer tenant ids write it),
  * which names the tenant written as {@link io.tenantroute.routing.sql.TenantValues#asTenant the number's canonical text}
  * ({@code 3}, {@code 3.0} and {@code '3'} all name tenant {@code 3}). {@code SET LOCAL tenantroute.tenant} is refused
  * (a tenant holds for the session). A trailing {@code ;} and whitespace are allowed. Pure function; thread-safe.
@@ -114,6 +115,13 @@ public final class SetTenantParser {
                 throw new IllegalArgumentException("malformed tenant statement: '" + number + "' is not a number");
             }
         }
+        // PostgreSQL escape strings E'…' (the manual, "String Constants With C-Style Escapes"): node-postgres'
+        // escapeLiteral writes them for values with a backslash
+        boolean escape = false;
+        if (!mysql && j + 1 < sql.length() && (sql.charAt(j) == 'E' || sql.charAt(j) == 'e') && sql.charAt(j + 1) == '\'') {
+            escape = true;
+            j++;
+        }
         if (j >= sql.length() || !(sql.charAt(j) == '\'' || (mysql && sql.charAt(j) == '"'))) {
             throw new IllegalArgumentException("malformed tenant statement: the tenant must be a string literal or a number");
         }
@@ -140,6 +148,10 @@ public final class SetTenantParser {
                 k += 2;
                 continue;
             }
+            if (escape && c == '\\' && k + 1 < sql.length()) {
+                k = pgEscape(sql, k + 1, v);
+                continue;
+            }
             v.append(c);
             k++;
         }
@@ -147,6 +159,62 @@ public final class SetTenantParser {
             throw new IllegalArgumentException("malformed tenant statement: unexpected text after the value");
         }
         return new SetTenant(v.toString());
+    }
+
+    /**
+     * One C-style escape of a PostgreSQL escape string: {@code \b \f \n \r \t}, octal {@code \ooo}, hex
+     * {@code \xhh}, Unicode {@code \\uXXXX} / {@code \\UXXXXXXXX}; any other character stands for itself.
+     *
+     * @param s the text
+     * @param i the index after the backslash
+     * @param out where the character goes
+     * @return the index after the escape
+     */
+    private static int pgEscape(String s, int i, StringBuilder out) {
+        char n = s.charAt(i);
+        switch (n) {
+            case 'b': out.append('\b'); return i + 1;
+            case 'f': out.append('\f'); return i + 1;
+            case 'n': out.append('\n'); return i + 1;
+            case 'r': out.append('\r'); return i + 1;
+            case 't': out.append('\t'); return i + 1;
+            case 'x': {
+                int end = i + 1;
+                while (end < s.length() && end < i + 3 && Character.digit(s.charAt(end), 16) >= 0) {
+                    end++;
+                }
+                if (end == i + 1) {
+                    out.append('x');
+                    return i + 1;
+                }
+                out.append((char) Integer.parseInt(s.substring(i + 1, end), 16));
+                return end;
+            }
+            case 'u':
+            case 'U': {
+                int len = n == 'u' ? 4 : 8;
+                if (i + 1 + len > s.length()) {
+                    throw new IllegalArgumentException("malformed tenant statement: invalid Unicode escape");
+                }
+                try {
+                    out.appendCodePoint(Integer.parseInt(s.substring(i + 1, i + 1 + len), 16));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("malformed tenant statement: invalid Unicode escape");
+                }
+                return i + 1 + len;
+            }
+            default:
+                if (n >= '0' && n <= '7') {
+                    int end = i;
+                    while (end < s.length() && end < i + 3 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
+                        end++;
+                    }
+                    out.append((char) Integer.parseInt(s.substring(i, end), 8));
+                    return end;
+                }
+                out.append(n);
+                return i + 1;
+        }
     }
 
     private static boolean atEnd(String s, int i) {

@@ -28,6 +28,8 @@ class SetTenantParserTest {
             "SET @tenantroute_tenant = '3' | 3",
             "SET tenantroute.tenant = 42 | 42",
             "SET tenantroute.tenant TO 2.50 | 2.5",
+            "SET tenantroute.tenant =  E'ac''me\\\\1' | ac'me\\1",
+            "SET tenantroute.tenant = e'a\\'b\\x41\\101\\u00e9' | a'bAAé",
     })
     void setStatements_yieldTheLiteral(String sql, String tenant) {
         SetTenantParser.SetTenant st = SetTenantParser.parse(sql);

@@ -89,7 +89,9 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             /** Fails the server's transaction after the proxy refused a statement: the error swallowed. */
             POISON,
             /** A ROLLBACK the proxy needs before going on: everything swallowed. */
-            CLEANUP
+            CLEANUP,
+            /** The Sync the proxy sends in place of a describe-only unit's Flush: its ReadyForQuery swallowed. */
+            DESCRIBE
         }
 
         final Kind kind;
@@ -160,6 +162,12 @@ final class PgSession extends ChannelInboundHandlerAdapter {
     private final List<PgMessage> pending = new ArrayList<>();
     private boolean copyIn;
     private boolean serverNeedsFlush;
+    /**
+     * The pending unit only parses and describes, and ends with a Flush (postgres.js prepares this way, then binds once
+     * it has the description): it runs on a server with a Sync in place of the Flush and gives the server back at once,
+     * so that the statement's execution is routed by its Bind values and stays retryable.
+     */
+    private boolean describeOnly;
     /** Replay batch in flight: its errors fail the unit. */
     private int replayOutstanding;
     private PgMessage replayError;
@@ -549,6 +557,7 @@ final class PgSession extends ChannelInboundHandlerAdapter {
     // ---- simple query, no server held ----
 
     private void queryWithoutServer(PgMessage m) {
+        describeOnly = false;
         String sql = PgFrontendMessages.query(m);
         if (answeredByProxy(sql, m)) {
             releaseAll(unitLog);
@@ -592,12 +601,13 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             reply(PgBackendMessages.commandComplete(ctx.alloc(), st.clears() ? "RESET" : "SET"), true);
             return true;
         }
-        if (server != null) {
-            return false;
-        }
         PgCommands.Command c = PgCommands.single(sql);
         if (c == null) {
             return false;
+        }
+        if (server != null) {
+            // Held: only the client's own prepared statements are the proxy's business (their server names differ)
+            return deallocate(c, m);
         }
         switch (c.kind()) {
             case BEGIN:
@@ -625,25 +635,8 @@ final class PgSession extends ChannelInboundHandlerAdapter {
                 reply(PgBackendMessages.commandComplete(ctx.alloc(), committed ? "COMMIT" : "ROLLBACK"), true);
                 return true;
             case DEALLOCATE:
-                if (pinReason != null) {
-                    return false;
-                }
-                m.release();
-                if (statements.remove(c.name()) == null) {
-                    reply(error("26000", "prepared statement \"" + c.name() + "\" does not exist"), true);
-                } else {
-                    reply(PgBackendMessages.commandComplete(ctx.alloc(), "DEALLOCATE"), true);
-                }
-                return true;
             case DEALLOCATE_ALL:
-                if (pinReason != null) {
-                    return false;
-                }
-                m.release();
-                statements.clear();
-                unnamed = null;
-                reply(PgBackendMessages.commandComplete(ctx.alloc(), "DEALLOCATE ALL"), true);
-                return true;
+                return deallocate(c, m);
             case DISCARD_ALL:
                 if (pinReason != null || deferredBegin != null) {
                     return false; // pinned: the server's session must be discarded; in a transaction: the server's error
@@ -658,6 +651,43 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             default:
                 return false;
         }
+    }
+
+    /**
+     * {@code DEALLOCATE name} / {@code DEALLOCATE ALL} of the client's protocol-level statements (pdo_pgsql sends one for
+     * every statement it frees): they live on server connections under the proxy's names, shared with other clients, so
+     * the proxy forgets the client's name and answers itself. A pinned client may have SQL-level {@code PREPARE}d
+     * statements of that name on its server: those go to the server.
+     *
+     * @return true when answered (the message is released)
+     */
+    private boolean deallocate(PgCommands.Command c, PgMessage m) {
+        if (c.kind() == PgCommands.Kind.DEALLOCATE_ALL && pinReason == null) {
+            m.release();
+            statements.clear();
+            unnamed = null;
+            reply(PgBackendMessages.commandComplete(ctx.alloc(), "DEALLOCATE ALL"), true);
+            return true;
+        }
+        if (c.kind() != PgCommands.Kind.DEALLOCATE || (pinReason != null && !statements.containsKey(c.name()))) {
+            return false;
+        }
+        m.release();
+        if (statements.remove(c.name()) != null) {
+            reply(PgBackendMessages.commandComplete(ctx.alloc(), "DEALLOCATE"), true);
+            return true;
+        }
+        SQLException e = new SQLException("prepared statement \"" + c.name() + "\" does not exist", "26000");
+        if (server == null) {
+            if (deferredBegin != null) {
+                deferredFailed = true;
+            }
+            reply(errorFor(e), true);
+        } else {
+            currentIsQuery = true;
+            refuseOnServer(e); // as the server would, the error fails the open transaction
+        }
+        return true;
     }
 
     /** Writes a reply to a simple Query the proxy answered, and its ReadyForQuery (with the client's status). */
@@ -685,6 +715,7 @@ final class PgSession extends ChannelInboundHandlerAdapter {
     private void extendedWithoutServer(PgMessage m) {
         byte t = m.type();
         pending.add(m);
+        describeOnly = false;
         switch (t) {
             case PgFrontendMessages.BIND: {
                 PgFrontendMessages.Bind b = PgFrontendMessages.bind(m);
@@ -706,11 +737,23 @@ final class PgSession extends ChannelInboundHandlerAdapter {
                 if (t == PgFrontendMessages.SYNC && answerLocally()) {
                     return;
                 }
+                describeOnly = t == PgFrontendMessages.FLUSH && !executes();
                 route(firstText(), null, false);
                 return;
             default:
                 // Parse, Describe, Execute, Close: wait for the Bind (values) or the Sync
         }
+    }
+
+    /** @return true when the pending unit runs something (a Bind, an Execute, a function call), not only Parse/Describe */
+    private boolean executes() {
+        for (PgMessage p : pending) {
+            byte t = p.type();
+            if (t == PgFrontendMessages.BIND || t == PgFrontendMessages.EXECUTE || t == PgFrontendMessages.FUNCTION_CALL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A unit of only Close/Sync/Flush: answered without a server. */
@@ -998,7 +1041,11 @@ final class PgSession extends ChannelInboundHandlerAdapter {
         retryable = true;
         proxy.metrics().transaction(r.target());
         List<PgSettings.Setting> changes = PgSettings.diff(s.applied, settings.wanted(r.schema()));
-        boolean begin = deferredBegin != null && !beginSent;
+        boolean begin = deferredBegin != null && !beginSent && !describeOnly;
+        if (describeOnly) {
+            retryable = false; // a description has no effect to hide; nothing of it is retried
+            releaseAll(unitLog);
+        }
         if (!changes.isEmpty() || begin) {
             sendReplay(s, changes, begin);
             if (replayOutstanding > 0) {
@@ -1083,6 +1130,11 @@ final class PgSession extends ChannelInboundHandlerAdapter {
         for (PgMessage m : unit) {
             if (server == null) {
                 m.release();
+            } else if (describeOnly && m.type() == PgFrontendMessages.FLUSH) {
+                m.release();
+                server.channel().write(PgFrontendMessages.sync(server.channel().alloc()));
+                expect(Expect.Kind.SYNC, Expect.Role.DESCRIBE);
+                busy = true;
             } else if (skipToSync && m.type() != PgFrontendMessages.SYNC) {
                 m.release();
             } else {
@@ -1100,6 +1152,9 @@ final class PgSession extends ChannelInboundHandlerAdapter {
     // =================================================================== forwarding, server held
 
     private void forward(PgMessage m) {
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("client of user '{}' → {}: {}", user, server, m);
+        }
         PgServer s = server;
         Channel ch = s.channel();
         ByteBufAllocator a = ch.alloc();
@@ -1238,6 +1293,9 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             case PgFrontendMessages.FLUSH:
                 ch.write(m.frame());
                 ch.flush();
+                if (retryable) {
+                    commitUnit(); // the client wants the responses now: they can no longer be held for a retry
+                }
                 return;
             case PgFrontendMessages.FUNCTION_CALL:
                 expect(Expect.Kind.FUNCTION);
@@ -1484,6 +1542,14 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             onError(s, h, m);
             return;
         }
+        if (!fits(h.kind, t)) {
+            // Never pass a response to the wrong request: the session cannot be trusted any more.
+            LOG.error("client of user '{}': {} answered {} while {} was expected; closing the client and the server connection",
+                    user, s, m, h.kind);
+            m.release();
+            onServerClosed(s, new IllegalStateException("response out of step"));
+            return;
+        }
         switch (h.kind) {
             case PARSE:
             case BIND:
@@ -1540,6 +1606,40 @@ final class PgSession extends ChannelInboundHandlerAdapter {
                 return;
             default:
                 m.release();
+        }
+    }
+
+    /** @return whether a server message of type {@code t} can answer a request of kind {@code k} (the manual's message flow) */
+    private static boolean fits(Expect.Kind k, byte t) {
+        switch (k) {
+            case PARSE:
+                return t == PgBackendMessages.PARSE_COMPLETE;
+            case BIND:
+                return t == PgBackendMessages.BIND_COMPLETE;
+            case CLOSE:
+                return t == PgBackendMessages.CLOSE_COMPLETE;
+            case DESCRIBE_PORTAL:
+                return t == PgBackendMessages.ROW_DESCRIPTION || t == PgBackendMessages.NO_DATA;
+            case DESCRIBE_STATEMENT:
+                return t == PgBackendMessages.PARAMETER_DESCRIPTION || t == PgBackendMessages.ROW_DESCRIPTION
+                        || t == PgBackendMessages.NO_DATA;
+            case POISON:
+                return t == PgBackendMessages.PARSE_COMPLETE || t == PgBackendMessages.BIND_COMPLETE;
+            case SYNC:
+                return t == PgBackendMessages.READY_FOR_QUERY;
+            case EXECUTE:
+                return t == PgBackendMessages.DATA_ROW || t == PgBackendMessages.COMMAND_COMPLETE
+                        || t == PgBackendMessages.EMPTY_QUERY_RESPONSE || t == PgBackendMessages.PORTAL_SUSPENDED
+                        || t == PgBackendMessages.COPY_IN_RESPONSE || t == PgBackendMessages.COPY_OUT_RESPONSE
+                        || t == PgBackendMessages.COPY_BOTH_RESPONSE || t == PgBackendMessages.COPY_DATA
+                        || t == PgBackendMessages.COPY_DONE;
+            case QUERY:
+            case FUNCTION:
+                return t != PgBackendMessages.PARSE_COMPLETE && t != PgBackendMessages.BIND_COMPLETE
+                        && t != PgBackendMessages.CLOSE_COMPLETE && t != PgBackendMessages.PARAMETER_DESCRIPTION
+                        && t != PgBackendMessages.NO_DATA && t != PgBackendMessages.PORTAL_SUSPENDED;
+            default:
+                return false;
         }
     }
 
@@ -1665,6 +1765,20 @@ final class PgSession extends ChannelInboundHandlerAdapter {
 
     private void readyForQuery(PgServer s, Expect h, PgMessage m) {
         PgTransactionStatus status = PgBackendMessages.readyForQuery(m);
+        if (h.role == Expect.Role.DESCRIBE) {
+            m.release();
+            describeOnly = false;
+            busy = false;
+            drainSynthetic();
+            if (status == PgTransactionStatus.IDLE && pinReason == null && expects.isEmpty()) {
+                releaseServer();
+            } else {
+                txStatus = status;
+            }
+            ctx.flush();
+            process();
+            return;
+        }
         if (h.role == Expect.Role.REPLAY || h.role == Expect.Role.CLEANUP) {
             m.release();
             txStatus = status;
