@@ -30,8 +30,12 @@ public record FleetRun(Long runId, boolean resumed, String refusal, FleetStatus 
         return out;
     }
 
-    /** @return true when it ran, nothing went wrong and every location is up to date */
+    /**
+     * @return true when it ran, nothing went wrong and every location is up to date or {@link SchemaState#AHEAD} (a
+     *     location a newer release migrated further is left alone, not a failure of this run)
+     */
     public boolean ok() {
-        return refusal == null && bad().isEmpty() && after.upToDate();
+        return refusal == null && bad().isEmpty()
+                && after.locations().stream().allMatch(l -> l.state() == SchemaState.UP_TO_DATE || l.state() == SchemaState.AHEAD);
     }
 }

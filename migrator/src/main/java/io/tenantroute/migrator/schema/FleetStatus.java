@@ -83,11 +83,11 @@ public record FleetStatus(String migrations, String latest, List<LocationStatus>
     }
 
     /**
-     * @param v a version text
+     * @param v a version text, {@code 3}, {@code 1.2}, {@code 2024.01.05} (a leading {@code V} is accepted)
      * @return Flyway's version
-     * @throws IllegalArgumentException when it is not a version ({@code 3}, {@code 1.2}, {@code 2024.01.05})
+     * @throws IllegalArgumentException when it is not a version
      */
-    static MigrationVersion version(String v) {
+    public static MigrationVersion version(String v) {
         try {
             MigrationVersion m = MigrationVersion.fromVersion(v.startsWith("V") || v.startsWith("v") ? v.substring(1) : v);
             if (m.getVersion() == null) {

@@ -48,9 +48,9 @@ public record LocationOutcome(String target, String schema, Result result, long 
         }
     }
 
-    /** @return {@code target/schema} */
+    /** @return {@code target/schema} ({@code target/(default)} when the schema could not be resolved) */
     public String name() {
-        return target + "/" + schema;
+        return target + "/" + (schema == null ? "(default)" : schema);
     }
 
     /** @return whether this location counts against the run (failed, refused, not started) */

@@ -19,8 +19,8 @@ import java.util.List;
  */
 public record LocationStatus(String target, String schema, String version, int pending, SchemaState state, String detail,
         List<String> pendingMigrations, String server, List<String> roles, String busyWith) {
-    /** @return {@code target/schema} */
+    /** @return {@code target/schema} ({@code target/(default)} when the schema could not be resolved) */
     public String name() {
-        return target + "/" + schema;
+        return target + "/" + (schema == null ? "(default)" : schema);
     }
 }

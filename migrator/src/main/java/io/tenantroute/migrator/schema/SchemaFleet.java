@@ -446,7 +446,7 @@ public final class SchemaFleet {
                 runId = previous.id();
                 journal.finishRun(runId, "running");
                 for (SchemaJournal.LocationRecord r : previous.locations()) {
-                    existing.put(r.target() + "/" + r.schema(), r);
+                    existing.put(key(r.target(), r.schema()), r);
                 }
             } else {
                 runId = journal.beginRun(req.migrations(), filter, req.onError().name().toLowerCase(Locale.ROOT), req.parallel(), req.perServer(),
@@ -464,7 +464,7 @@ public final class SchemaFleet {
             List<Long> ids = journal.addLocations(runId, fresh, req.operator());
             Map<String, Long> idOf = new HashMap<>();
             for (int i = 0; i < fresh.size(); i++) {
-                idOf.put(fresh.get(i).target() + "/" + fresh.get(i).schema(), ids.get(i));
+                idOf.put(key(fresh.get(i).target(), fresh.get(i).schema()), ids.get(i));
             }
             existing.forEach((k, r) -> idOf.put(k, r.migrationId()));
             LOG.info("schema run {}{}: {} location(s), migrations {}", runId, req.resume() ? " (resumed)" : "", before.locations().size(),
@@ -475,6 +475,11 @@ public final class SchemaFleet {
             journal.finishRun(runId, bad ? "failed" : "done");
             return new FleetRun(runId, req.resume(), null, before, outcomes, after);
         }
+    }
+
+    /** @return the key of a location in a run: as {@link LocationStatus#name()} */
+    private static String key(String target, String schema) {
+        return target + "/" + (schema == null ? "(default)" : schema);
     }
 
     private static String refusal(FleetStatus st) {

@@ -391,6 +391,23 @@ public final class SchemaJournal {
     }
 
     /**
+     * @param migrationId a {@code migrations} row of kind {@code schema}
+     * @return its location record (run, versions, failing statement), or null when it is not one
+     * @throws SQLException from the control database
+     */
+    public LocationRecord location(long migrationId) throws SQLException {
+        List<LocationRecord> found = new ArrayList<>();
+        try (Connection c = connections.open()) {
+            Engine e = Engine.of(c);
+            try (PreparedStatement p = c.prepareStatement(locationSelect(e) + " WHERE m.id = ?")) {
+                p.setLong(1, migrationId);
+                readLocations(p, found);
+            }
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
      * @return the newest location row of every location any run touched, by {@code target/schema}
      * @throws SQLException from the control database
      */
