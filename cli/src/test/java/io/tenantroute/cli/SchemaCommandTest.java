@@ -202,6 +202,17 @@ class SchemaCommandTest {
                 }
             }
             assertEquals(3, schemaRows, list::toString);
+            long firstId = 0;
+            for (JsonNode m : ms) {
+                if (m.get("kind").asText().equals("schema") && m.get("target").asText().equals("shared")) {
+                    firstId = m.get("id").asLong();
+                }
+            }
+            CommandResult show = CommandResult.run(new MigrationsCommand.ShowCommand(), String.valueOf(firstId), "--control", w.ctl.url(),
+                    "--control-schema", TestControlMaps.controlSchema(w.ctl));
+            assertEquals(0, show.code(), show::toString);
+            assertTrue(show.out().contains("location shared/" + w.locationSchema("shared") + " of schema run ") && show.out().contains("(empty) → V2"),
+                    show::toString);
 
             // d1 migrated by a newer release of the app, Flyway by hand: ahead; the V2 gate stays open
             Files.copy(dir.resolve("V1__items.sql"), newer.resolve("V1__items.sql"));

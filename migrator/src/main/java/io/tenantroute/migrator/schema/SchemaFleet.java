@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
 public final class SchemaFleet {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaFleet.class);
 
+    /**
+     * The journal step of a location whose migration failed (not refused, not unreachable): with migrations still
+     * pending there, {@code status} shows it {@link SchemaState#FAILED} even where the engine rolled the migration back
+     * and Flyway's history holds no trace of it (PostgreSQL).
+     */
+    static final String STEP_MIGRATION_FAILED = "migration-failed";
+
     private final TenantMapStore store;
     private final SchemaJournal journal;
     private final TargetConnector connector;
@@ -370,7 +377,7 @@ public final class SchemaFleet {
             } else if (!p.drift.isEmpty()) {
                 state = SchemaState.DRIFT;
                 notes.add("differs from " + p.driftPeers + " other location(s) at version " + version + ": " + summarize(p.drift, 6));
-            } else if (last != null && "failed".equals(last.status()) && !i.pending().isEmpty()) {
+            } else if (last != null && "failed".equals(last.status()) && STEP_MIGRATION_FAILED.equals(last.step()) && !i.pending().isEmpty()) {
                 state = SchemaState.FAILED;
                 notes.add("schema migrate failed here (journal " + last.migrationId() + "): " + (last.error() == null ? "" : last.error()));
             } else if (!i.ahead().isEmpty()) {
@@ -691,7 +698,7 @@ public final class SchemaFleet {
                         reason.append("; rolled back: nothing of it stays applied");
                     }
                     String why = reason.toString();
-                    journal.finishLocation(id, "failed", "failed", version, statement, why);
+                    journal.finishLocation(id, "failed", a.failedMigration() != null ? STEP_MIGRATION_FAILED : "failed", version, statement, why);
                     l.location(target, schema, "failed", why);
                     return new LocationOutcome(target, schema, LocationOutcome.Result.FAILED, id, s.version(), version, applied, attempts,
                             repaired, statement, why);

@@ -160,7 +160,8 @@ public final class SchemaJournal {
      * @param migrationId its id in {@code migrations} ({@code tenantroute migrations show <id>})
      * @param status {@code running}, {@code done}, {@code failed} or {@code aborted}
      * @param step the last step: {@code queued}, {@code migrate}, {@code repair}, {@code lock-wait}, {@code move-wait},
-     *     {@code up-to-date}, {@code ahead}, {@code not-started}, {@code done}, {@code failed}
+     *     {@code up-to-date}, {@code ahead}, {@code not-started}, {@code done}, {@code migration-failed} (a migration
+     *     failed there), {@code failed} (anything else: unreachable, an error outside any migration)
      */
     public record LocationRecord(long migrationId, long runId, String target, String schema, String status, String step,
             String fromVersion, String toVersion, String statement, String error, Timestamp startedAt, Timestamp endedAt) {
