@@ -10,7 +10,9 @@ import io.tenantroute.migrator.MoveResult;
 import io.tenantroute.migrator.TargetConnector;
 import io.tenantroute.migrator.TenantMover;
 import io.tenantroute.testsupport.Engine;
+import io.tenantroute.migrator.schema.FlywayHistory.Mark;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -118,6 +120,53 @@ class SchemaWithMovesTest {
             assertTrue(last.upToDate() && last.meets("3"), last::toString);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void moveWithoutSchemaFrom_landsWithoutHistory_untilTheSourceHistoryIsCopied_andAMarkSeesTheSourceChange(Engine engine, @TempDir Path dir)
+            throws Exception {
+        try (FleetFixture f = new FleetFixture(engine, dir)) {
+            f.target("ded");
+            f.v1();
+            f.v2(0);
+            SchemaFleet fleet = f.fleet();
+            assertTrue(fleet.migrate(f.request(), SchemaListener.NONE).ok());
+            f.seed("shared");
+            Mark before;
+            try (java.sql.Connection c = f.connect("shared", null)) {
+                before = FlywayHistory.mark(c, f.pg() ? "public" : f.shared.name());
+            }
+            assertEquals("2", before.version());
+
+            // today's move copies the tables from the source catalog, not Flyway's history (the mover's part of issue 13)
+            new TenantMover(f.store, f.moves, TargetConnector.direct(), null).move(MoveRequest.of("acme", "ded"), MoveListener.NONE);
+            LocationStatus ded = SchemaFleetTest.byTarget(fleet.status(f.request())).get("ded");
+            assertEquals(SchemaState.PENDING, ded.state(), ded::toString);
+            assertTrue(ded.detail().contains("no flyway_schema_history but 1 table(s)"), ded::toString);
+
+            // what the mover must do at its schema step: copy the source location's history
+            String dedSchema = f.pg() ? "public" : f.byTarget.get("ded").name();
+            try (java.sql.Connection src = f.connect("shared", null); java.sql.Connection dst = f.connect("ded", null)) {
+                assertEquals(2, FlywayHistory.copy(src, f.pg() ? "public" : f.shared.name(), dst, dedSchema));
+                SQLException again = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                        () -> FlywayHistory.copy(src, f.pg() ? "public" : f.shared.name(), dst, dedSchema));
+                assertTrue(again.getMessage().contains("already has 2 row(s)"), again::getMessage);
+            }
+            FleetStatus st = fleet.status(f.request());
+            assertTrue(st.upToDate(), "the moved tenant's database is at the source's version, and its tables match: " + st);
+            assertEquals("2", SchemaFleetTest.byTarget(st).get("ded").version());
+
+            // the source's schema changes during a move: its mark says so (the mover must then refuse to flip)
+            f.v3();
+            assertTrue(fleet.migrate(f.request().withTargets(List.of("shared")), SchemaListener.NONE).ok());
+            try (java.sql.Connection c = f.connect("shared", null)) {
+                Mark after = FlywayHistory.mark(c, f.pg() ? "public" : f.shared.name());
+                assertEquals("3", after.version());
+                assertTrue(!after.equals(before));
+                assertEquals(after, FlywayHistory.mark(c, f.pg() ? "public" : f.shared.name()), "stable while nothing changes");
+            }
         }
     }
 }
