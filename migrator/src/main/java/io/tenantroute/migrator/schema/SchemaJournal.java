@@ -94,8 +94,12 @@ public final class SchemaJournal {
         void close();
     }
 
+    /** How long {@link #lockRuns()} waits for the lock: a session the server has not yet seen end may still hold it. */
+    static final long LOCK_WAIT_MS = 5_000;
+
     /**
-     * Takes the control database's schema-run lock, without waiting.
+     * Takes the control database's schema-run lock, waiting at most {@link #LOCK_WAIT_MS} (the server releases the lock of
+     * a process that died as soon as it notices the closed session).
      *
      * @return the held lock; keep it for the whole run
      * @throws SQLException {@code TR011} when another schema run holds it (the message names that run when the journal
@@ -103,17 +107,30 @@ public final class SchemaJournal {
      */
     public RunLock lockRuns() throws SQLException {
         Connection c = connections.open();
+        Engine e;
+        String key = "tenantroute.schema-runs." + schema;
         try {
-            Engine e = Engine.of(c);
-            String key = "tenantroute.schema-runs." + schema;
-            boolean got;
-            try (PreparedStatement p = c.prepareStatement(e == Engine.POSTGRESQL ? "SELECT pg_try_advisory_lock(hashtext(?))"
-                    : "SELECT GET_LOCK(?, 0)")) {
-                p.setString(1, e == Engine.POSTGRESQL ? key : key.length() > 64 ? key.substring(0, 40) + "." + Integer.toHexString(key.hashCode()) : key);
-                try (ResultSet r = p.executeQuery()) {
-                    r.next();
-                    Object v = r.getObject(1); // PostgreSQL: boolean; MySQL: 1, 0 or NULL
-                    got = v instanceof Boolean ? (Boolean) v : v instanceof Number && ((Number) v).intValue() == 1;
+            e = Engine.of(c);
+            if (e == Engine.MYSQL && key.length() > 64) {
+                key = key.substring(0, 40) + "." + Integer.toHexString(key.hashCode()); // GET_LOCK names: at most 64 characters
+            }
+            boolean got = false;
+            long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000L;
+            while (!got) {
+                try (PreparedStatement p = c.prepareStatement(e == Engine.POSTGRESQL ? "SELECT pg_try_advisory_lock(hashtext(?))"
+                        : "SELECT GET_LOCK(?, 1)")) {
+                    p.setString(1, key);
+                    try (ResultSet r = p.executeQuery()) {
+                        r.next();
+                        Object v = r.getObject(1); // PostgreSQL: boolean; MySQL: 1, 0 or NULL
+                        got = v instanceof Boolean ? (Boolean) v : v instanceof Number && ((Number) v).intValue() == 1;
+                    }
+                }
+                if (!got && System.nanoTime() > deadline) {
+                    break;
+                }
+                if (!got && e == Engine.POSTGRESQL) {
+                    Thread.sleep(200);
                 }
             }
             if (!got) {
@@ -123,21 +140,45 @@ public final class SchemaJournal {
                         + (busy == null ? "" : " (run " + busy.id() + ", started " + busy.startedAt() + " by " + busy.operator() + ")")
                         + ": wait for it to end");
             }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            closeQuietly(c);
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception("interrupted while waiting for the schema-run lock");
         } catch (SQLException | RuntimeException ex) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                ex.addSuppressed(ignored);
-            }
+            closeQuietly(c);
             throw ex;
         }
-        return () -> {
-            try {
-                c.close(); // ends the session: the database drops its advisory lock / GET_LOCK
-            } catch (SQLException ignored) {
-                // the session is gone either way
+        Engine engine = e;
+        String name = key;
+        return new RunLock() {
+            private boolean closed;
+
+            @Override
+            public synchronized void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                // released explicitly: closing the session releases it too, but the server may see the close only later,
+                // after the next run asked for the lock
+                try (PreparedStatement p = c.prepareStatement(engine == Engine.POSTGRESQL ? "SELECT pg_advisory_unlock(hashtext(?))"
+                        : "SELECT RELEASE_LOCK(?)")) {
+                    p.setString(1, name);
+                    p.execute();
+                } catch (SQLException ignored) {
+                    // the session ends below either way
+                }
+                closeQuietly(c);
             }
         };
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing
+        }
     }
 
     /**

@@ -38,12 +38,22 @@ final class FleetFixture implements AutoCloseable {
     /** target name → its database. */
     final java.util.Map<String, TestDatabase> byTarget = new java.util.LinkedHashMap<>();
 
+    /** A fleet whose control tables live apart from the fleet's databases (what the session counts need). */
     FleetFixture(Engine engine, Path migrations) throws SQLException {
+        this(engine, migrations, false);
+    }
+
+    /**
+     * @param controlInShared PostgreSQL: the control tables in schema {@code tenantroute} of the shared database, as the
+     *     README's default setup has them (one database less to create and drop: each costs a checkpoint); MySQL keeps
+     *     them apart either way (they would sit in the shared database's only schema)
+     */
+    FleetFixture(Engine engine, Path migrations, boolean controlInShared) throws SQLException {
         this.engine = engine;
         this.server = TestDatabases.server(engine);
         this.migrations = migrations;
-        ctl = server.createDatabase("sch_ctl");
         shared = server.createDatabase("sch_shared");
+        ctl = controlInShared && engine == Engine.POSTGRESQL ? shared : server.createDatabase("sch_ctl");
         databases.add(shared);
         byTarget.put(Target.SHARED, shared);
         store = TestControlMaps.initAndOpen(ctl);
@@ -58,15 +68,14 @@ final class FleetFixture implements AutoCloseable {
 
     /**
      * Adds targets {@code d1…dn}, tenant {@code t<i>} routed to each: on MySQL a database each; on PostgreSQL a schema
-     * {@code tenant_<i>} each, all in one database (creating and dropping a PostgreSQL database costs a checkpoint; the
+     * {@code tenant_<i>} each in the shared database (creating and dropping a PostgreSQL database costs a checkpoint; the
      * fleet test has real databases too, see {@link #databases}).
      */
     FleetFixture tenants(int n) throws SQLException {
         if (!pg()) {
             return databases(n);
         }
-        TestDatabase db = server.createDatabase("sch_ded");
-        databases.add(db);
+        TestDatabase db = shared; // schemas next to the shared database's own
         for (int i = 1; i <= n; i++) {
             byTarget.put("d" + i, db);
             schemaOf.put("d" + i, "tenant_" + i);
@@ -220,7 +229,9 @@ final class FleetFixture implements AutoCloseable {
             }
         }
         try {
-            ctl.close();
+            if (ctl != shared) {
+                ctl.close();
+            }
         } catch (Exception e) {
             first = first == null ? e : first;
         }

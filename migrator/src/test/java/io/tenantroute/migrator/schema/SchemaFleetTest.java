@@ -131,7 +131,7 @@ class SchemaFleetTest {
     @EnumSource(Engine.class)
     void handAddedColumnIsDrift_andAnEditedMigrationIsAChecksumMismatch_bothRefusedBeforeAnyDdl(Engine engine, @TempDir Path dir)
             throws Exception {
-        try (FleetFixture f = new FleetFixture(engine, dir).tenants(3)) {
+        try (FleetFixture f = new FleetFixture(engine, dir, true).tenants(3)) {
             f.v1();
             f.v2(0);
             SchemaFleet fleet = f.fleet();
@@ -194,7 +194,7 @@ class SchemaFleetTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void failingLocation_stopLeavesTheRestUntouched_continueGoesOn_resumeFinishesIt(Engine engine, @TempDir Path dir) throws Exception {
-        try (FleetFixture f = new FleetFixture(engine, dir).tenants(3)) {
+        try (FleetFixture f = new FleetFixture(engine, dir, true).tenants(3)) {
             f.v1();
             f.v2(0);
             SchemaFleet fleet = f.fleet();
@@ -294,7 +294,7 @@ class SchemaFleetTest {
     @EnumSource(Engine.class)
     void alterBlockedByALongTransaction_givesUpAfterTheLockTimeout_readersKeepWorking_thenItRetriesAndLands(Engine engine, @TempDir Path dir)
             throws Exception {
-        try (FleetFixture f = new FleetFixture(engine, dir).tenants(1)) {
+        try (FleetFixture f = new FleetFixture(engine, dir, true).tenants(1)) {
             f.v1();
             SchemaFleet fleet = f.fleet();
             assertTrue(fleet.migrate(f.request(), SchemaListener.NONE).ok());

@@ -37,7 +37,7 @@ class SchemaWithMovesTest {
     void fanOutDuringAMove_refusesOrWaitsForItsLocations_andAMoveAfterTheFanOutLandsAtTheLatestVersion(Engine engine, @TempDir Path dir)
             throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
-        try (FleetFixture f = new FleetFixture(engine, dir)) {
+        try (FleetFixture f = new FleetFixture(engine, dir, true)) {
             f.target("ded");
             f.v1();
             f.v2(0);
@@ -127,7 +127,7 @@ class SchemaWithMovesTest {
     @EnumSource(Engine.class)
     void moveWithoutSchemaFrom_landsWithoutHistory_untilTheSourceHistoryIsCopied_andAMarkSeesTheSourceChange(Engine engine, @TempDir Path dir)
             throws Exception {
-        try (FleetFixture f = new FleetFixture(engine, dir)) {
+        try (FleetFixture f = new FleetFixture(engine, dir, true)) {
             f.target("ded");
             f.v1();
             f.v2(0);
