@@ -56,12 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class SchemaFleet {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaFleet.class);
 
-    /**
-     * The journal step of a location whose migration failed (not refused, not unreachable): with migrations still
-     * pending there, {@code status} shows it {@link SchemaState#FAILED} even where the engine rolled the migration back
-     * and Flyway's history holds no trace of it (PostgreSQL).
-     */
-    static final String STEP_MIGRATION_FAILED = "migration-failed";
 
     private final TenantMapStore store;
     private final SchemaJournal journal;
@@ -377,7 +371,7 @@ public final class SchemaFleet {
             } else if (!p.drift.isEmpty()) {
                 state = SchemaState.DRIFT;
                 notes.add("differs from " + p.driftPeers + " other location(s) at version " + version + ": " + summarize(p.drift, 6));
-            } else if (last != null && "failed".equals(last.status()) && STEP_MIGRATION_FAILED.equals(last.step()) && !i.pending().isEmpty()) {
+            } else if (last != null && "failed".equals(last.status()) && SchemaStep.MIGRATION_FAILED.journalName().equals(last.step()) && !i.pending().isEmpty()) {
                 state = SchemaState.FAILED;
                 notes.add("schema migrate failed here (journal " + last.migrationId() + "): " + (last.error() == null ? "" : last.error()));
             } else if (!i.ahead().isEmpty()) {
@@ -536,12 +530,12 @@ public final class SchemaFleet {
                 journal.restart(id);
             }
             if (s.state() == SchemaState.UP_TO_DATE) {
-                journal.finishLocation(id, "done", "up-to-date", s.version(), null, null);
+                journal.finishLocation(id, "done", SchemaStep.UP_TO_DATE, s.version(), null, null);
                 l.location(s.target(), s.schema(), "up-to-date", "at " + v(s.version()));
                 outcomes.put(s.name(), new LocationOutcome(s.target(), s.schema(), LocationOutcome.Result.UP_TO_DATE, id, s.version(), s.version(),
                         List.of(), 0, List.of(), null, null));
             } else if (s.state() == SchemaState.AHEAD) {
-                journal.finishLocation(id, "done", "ahead", s.version(), null, "not touched: " + s.detail());
+                journal.finishLocation(id, "done", SchemaStep.AHEAD, s.version(), null, "not touched: " + s.detail());
                 l.location(s.target(), s.schema(), "ahead", s.detail());
                 outcomes.put(s.name(), new LocationOutcome(s.target(), s.schema(), LocationOutcome.Result.AHEAD, id, s.version(), s.version(),
                         List.of(), 0, List.of(), null, "not touched: " + s.detail()));
@@ -561,7 +555,7 @@ public final class SchemaFleet {
         }, () -> req.onError() == SchemaRequest.OnError.STOP && firstFailure.get() != null, (t, e) -> {
             String reason = oneLine(e);
             try {
-                journal.finishLocation(t.migrationId(), "failed", "failed", t.status().version(), null, reason);
+                journal.finishLocation(t.migrationId(), "failed", SchemaStep.FAILED, t.status().version(), null, reason);
             } catch (SQLException je) {
                 LOG.warn("journal: {}", oneLine(je));
             }
@@ -571,7 +565,7 @@ public final class SchemaFleet {
         });
         for (Task t : notStarted) {
             String reason = "not started: the run stopped after " + firstFailure.get() + " failed (--on-error stop)";
-            journal.finishLocation(t.migrationId(), "aborted", "not-started", t.status().version(), null, reason);
+            journal.finishLocation(t.migrationId(), "aborted", SchemaStep.NOT_STARTED, t.status().version(), null, reason);
             l.location(t.status().target(), t.status().schema(), "not-started", reason);
             outcomes.put(t.status().name(), new LocationOutcome(t.status().target(), t.status().schema(), LocationOutcome.Result.NOT_STARTED,
                     t.migrationId(), t.status().version(), t.status().version(), List.of(), 0, List.of(), null, reason));
@@ -597,10 +591,10 @@ public final class SchemaFleet {
             if (schema == null) {
                 return failed(t, l, version, applied, attempts, repaired, "unreachable at the pre-check: " + s.detail());
             }
-            journal.step(id, "migrate");
+            journal.step(id, SchemaStep.MIGRATE);
             SchemaJournal.ActiveMove move = moveOn(target, schema);
             if (move != null) {
-                journal.step(id, "move-wait");
+                journal.step(id, SchemaStep.MOVE_WAIT);
                 l.location(target, schema, "move-wait", "waiting up to " + (req.moveWaitMs() / 1000) + " s for " + move.describe());
                 long deadline = System.nanoTime() + req.moveWaitMs() * 1_000_000L;
                 while (move != null && System.nanoTime() < deadline) {
@@ -611,7 +605,7 @@ public final class SchemaFleet {
                     String reason = "refused: " + move.describe() + " is in progress on this location (its "
                             + (target.equals(move.target()) && schema.equals(move.targetSchema()) ? "destination" : "source")
                             + "); not touched — run schema migrate again (or --resume) once it has finished or been aborted";
-                    journal.finishLocation(id, "failed", "move-wait", version, null, reason);
+                    journal.finishLocation(id, "failed", SchemaStep.MOVE_WAIT, version, null, reason);
                     l.location(target, schema, "refused", reason);
                     return new LocationOutcome(target, schema, LocationOutcome.Result.REFUSED, id, s.version(), version, applied, attempts,
                             repaired, null, reason);
@@ -631,7 +625,7 @@ public final class SchemaFleet {
                             + String.join("; ", info.mismatched()));
                 }
                 if (!info.failed().isEmpty()) {
-                    journal.step(id, "repair");
+                    journal.step(id, SchemaStep.REPAIR);
                     repaired.addAll(runner.repair(c, schema));
                     l.location(target, schema, "repair", String.join(", ", info.failed()) + " was recorded failed"
                             + (e == Engine.MYSQL ? " (MySQL/MariaDB cannot roll DDL back: what ran of it before the failure stays applied)" : "")
@@ -640,13 +634,13 @@ public final class SchemaFleet {
                 }
                 if (!info.ahead().isEmpty()) {
                     String note = "not touched: applied but not in the files: " + String.join(", ", info.ahead());
-                    journal.finishLocation(id, "done", "ahead", version, null, note);
+                    journal.finishLocation(id, "done", SchemaStep.AHEAD, version, null, note);
                     l.location(target, schema, "ahead", note);
                     return new LocationOutcome(target, schema, LocationOutcome.Result.AHEAD, id, s.version(), version, applied, attempts,
                             repaired, null, note);
                 }
                 if (info.pending().isEmpty() && info.ignored().isEmpty()) {
-                    journal.finishLocation(id, "done", "up-to-date", version, null, null);
+                    journal.finishLocation(id, "done", SchemaStep.UP_TO_DATE, version, null, null);
                     l.location(target, schema, "up-to-date", "at " + v(version));
                     return new LocationOutcome(target, schema, LocationOutcome.Result.UP_TO_DATE, id, s.version(), version, applied, attempts,
                             repaired, null, null);
@@ -670,7 +664,7 @@ public final class SchemaFleet {
                             repaired.addAll(runner.repair(c, schema)); // nothing of it ran: its failed row records no change
                         }
                         long wait = backoff(req, attempts);
-                        journal.step(id, "lock-wait");
+                        journal.step(id, SchemaStep.LOCK_WAIT);
                         l.location(target, schema, "lock-wait", (a.failedMigration() == null ? "Flyway" : a.failedMigration()) + ": "
                                 + (a.statement() == null ? "" : FlywayRunner.statementLine(a.statement(), 120) + ": ") + "gave up waiting for a lock after "
                                 + req.lockTimeoutMs() + " ms (readers go on meanwhile); attempt " + (attempts + 1) + " of " + req.lockAttempts() + " in "
@@ -698,13 +692,13 @@ public final class SchemaFleet {
                         reason.append("; rolled back: nothing of it stays applied");
                     }
                     String why = reason.toString();
-                    journal.finishLocation(id, "failed", a.failedMigration() != null ? STEP_MIGRATION_FAILED : "failed", version, statement, why);
+                    journal.finishLocation(id, "failed", a.failedMigration() != null ? SchemaStep.MIGRATION_FAILED : SchemaStep.FAILED, version, statement, why);
                     l.location(target, schema, "failed", why);
                     return new LocationOutcome(target, schema, LocationOutcome.Result.FAILED, id, s.version(), version, applied, attempts,
                             repaired, statement, why);
                 }
                 version = highest(version, applied);
-                journal.finishLocation(id, "done", "done", version, null, null);
+                journal.finishLocation(id, "done", SchemaStep.DONE, version, null, null);
                 l.location(target, schema, "done", "at " + v(version) + ", " + applied.size() + " applied"
                         + (attempts > 1 ? " after " + (attempts - 1) + " lock timeout(s)" : ""));
                 return new LocationOutcome(target, schema, LocationOutcome.Result.MIGRATED, id, s.version(), version, applied, attempts, repaired,
@@ -724,7 +718,7 @@ public final class SchemaFleet {
             String reason) {
         LocationStatus s = t.status();
         try {
-            journal.finishLocation(t.migrationId(), "failed", "failed", version, null, reason);
+            journal.finishLocation(t.migrationId(), "failed", SchemaStep.FAILED, version, null, reason);
         } catch (SQLException je) {
             LOG.warn("schema run: journaling the failure of {} failed: {}", s.name(), oneLine(je));
         }

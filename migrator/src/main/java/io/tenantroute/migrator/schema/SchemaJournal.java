@@ -200,9 +200,10 @@ public final class SchemaJournal {
      *
      * @param migrationId its id in {@code migrations} ({@code tenantroute migrations show <id>})
      * @param status {@code running}, {@code done}, {@code failed} or {@code aborted}
-     * @param step the last step: {@code queued}, {@code migrate}, {@code repair}, {@code lock-wait}, {@code move-wait},
-     *     {@code up-to-date}, {@code ahead}, {@code not-started}, {@code done}, {@code migration-failed} (a migration
-     *     failed there), {@code failed} (anything else: unreachable, an error outside any migration)
+     * @param step the last step ({@link SchemaStep#journalName()}): {@code queued}, {@code migrate}, {@code repair},
+     *     {@code lock-wait}, {@code move-wait}, {@code up-to-date}, {@code ahead}, {@code not-started}, {@code done},
+     *     {@code migration-failed} (a migration failed there), {@code failed} (anything else: unreachable, an error outside
+     *     any migration)
      */
     public record LocationRecord(long migrationId, long runId, String target, String schema, String status, String step,
             String fromVersion, String toVersion, String statement, String error, Timestamp startedAt, Timestamp endedAt) {
@@ -252,7 +253,7 @@ public final class SchemaJournal {
             c.setAutoCommit(false);
             try (PreparedStatement m = c.prepareStatement("INSERT INTO " + t(e, "migrations")
                     + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator, kind)"
-                    + " VALUES ('', ?, ?, ?, ?, '" + MODE + "', 'running', 'queued', ?, ?)", new String[] {"id"});
+                    + " VALUES ('', ?, ?, ?, ?, '" + MODE + "', 'running', '" + SchemaStep.QUEUED.journalName() + "', ?, ?)", new String[] {"id"});
                  PreparedStatement l = c.prepareStatement("INSERT INTO " + t(e, "schema_run_locations")
                          + " (migration_id, run_id, from_version) VALUES (?, ?, ?)")) {
                 for (NewLocation n : locations) {
@@ -284,18 +285,18 @@ public final class SchemaJournal {
     }
 
     /** Records that a location entered a step (its {@code migrations.step}, and a {@code migration_steps} row). */
-    void step(long migrationId, String step) throws SQLException {
+    void step(long migrationId, SchemaStep step) throws SQLException {
         try (Connection c = connections.open()) {
             Engine e = Engine.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations") + " SET step = ? WHERE id = ?")) {
-                p.setString(1, step);
+                p.setString(1, step.journalName());
                 p.setLong(2, migrationId);
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
                     + " (migration_id, step, ended_at) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
                 p.setLong(1, migrationId);
-                p.setString(2, step);
+                p.setString(2, step.journalName());
                 p.executeUpdate();
             }
         }
@@ -322,7 +323,7 @@ public final class SchemaJournal {
      * @param statement the failing statement, or null
      * @param error a one-line reason (no credentials), or null
      */
-    void finishLocation(long migrationId, String status, String step, String toVersion, String statement, String error) throws SQLException {
+    void finishLocation(long migrationId, String status, SchemaStep step, String toVersion, String statement, String error) throws SQLException {
         try (Connection c = connections.open()) {
             Engine e = Engine.of(c);
             c.setAutoCommit(false);
@@ -333,7 +334,7 @@ public final class SchemaJournal {
                  PreparedStatement s = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
                          + " (migration_id, step, ended_at, error) VALUES (?, ?, CURRENT_TIMESTAMP, ?)")) {
                 p.setString(1, status);
-                p.setString(2, step);
+                p.setString(2, step.journalName());
                 p.setString(3, clip(error, 4000));
                 p.setLong(4, migrationId);
                 p.executeUpdate();
@@ -342,7 +343,7 @@ public final class SchemaJournal {
                 l.setLong(3, migrationId);
                 l.executeUpdate();
                 s.setLong(1, migrationId);
-                s.setString(2, step);
+                s.setString(2, step.journalName());
                 s.setString(3, clip(error, 4000));
                 s.executeUpdate();
                 c.commit();
@@ -545,7 +546,7 @@ public final class SchemaJournal {
     void supersede(Run old, long newRunId) throws SQLException {
         for (LocationRecord l : old.locations()) {
             if ("running".equals(l.status())) {
-                finishLocation(l.migrationId(), "aborted", l.step(), null, l.statement(),
+                finishLocation(l.migrationId(), "aborted", SchemaStep.fromJournal(l.step()), null, l.statement(),
                         "interrupted; not resumed: run " + newRunId + " started instead");
             }
         }
