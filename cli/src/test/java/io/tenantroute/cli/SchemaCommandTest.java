@@ -303,6 +303,10 @@ class SchemaCommandTest {
                 }
             }
             assertTrue(doneBefore.size() >= 2 && doneBefore.size() < 6, killed::toString);
+            // what a move asks before it touches a location: an interrupted run still holds its unfinished locations
+            for (SchemaJournal.LocationRecord r : killed.locations()) {
+                assertEquals(!r.status().equals("done"), journal.runningOn(r.target(), r.schema()).isPresent(), r::toString);
+            }
 
             CliRun resumed = w.cli("schema", "migrate", "--yes", "--resume");
             assertEquals(0, resumed.exit(), resumed::toString);
