@@ -1,6 +1,8 @@
 package io.tenantroute.cli;
 
 import io.tenantroute.migrator.MigrationJournal;
+import io.tenantroute.migrator.schema.SchemaJournal;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -9,7 +11,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tenantroute migrations list|show <id>}: the move journal (audit log). Exit 0 ok, 1 error, 2 usage. */
+/**
+ * {@code tenantroute migrations list|show <id>}: the journal (audit log) of moves, rollbacks, cleanups, exports, imports and
+ * schema runs (kind {@code schema}, one record per location). Exit 0 ok, 1 error, 2 usage.
+ */
 @Command(name = "migrations", mixinStandardHelpOptions = true, description = "The journal of tenant moves.",
         subcommands = {MigrationsCommand.ListCommand.class, MigrationsCommand.ShowCommand.class})
 public final class MigrationsCommand implements Callable<Integer> {
@@ -50,6 +55,20 @@ public final class MigrationsCommand implements Callable<Integer> {
         }
     }
 
+    /** A schema fan-out record: its run, versions and failing statement ({@link SchemaJournal}). */
+    static void printSchemaLocation(MigratorSupport common, MigrationJournal.Migration m) throws java.sql.SQLException {
+        String url = common.requireControl();
+        SchemaJournal.LocationRecord r = new SchemaJournal(() -> DriverManager.getConnection(url), common.controlSchema).location(m.id());
+        if (r == null) {
+            return;
+        }
+        System.out.printf("location %s/%s of schema run %d: %s → %s%n", r.target(), r.schema(), r.runId(),
+                r.fromVersion() == null ? "(empty)" : "V" + r.fromVersion(), r.toVersion() == null ? "?" : "V" + r.toVersion());
+        if (r.statement() != null) {
+            System.out.println("failing statement: " + r.statement());
+        }
+    }
+
     /** {@code migrations show <id>}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one move with its steps.")
     static final class ShowCommand implements Callable<Integer> {
@@ -75,6 +94,9 @@ public final class MigrationsCommand implements Callable<Integer> {
                     System.out.printf("%s %d: tenant '%s' %s/%s → %s/%s, %s, %s (step %s), operator %s, %s … %s%n", m.kind(), m.id(), m.tenant(),
                             m.source(), m.sourceSchema(), m.target(), m.targetSchema(), m.mode(), m.status(), m.step(), m.operator(),
                             m.startedAt(), m.endedAt() == null ? "" : m.endedAt());
+                    if (MigrationJournal.SCHEMA.equals(m.kind())) {
+                        printSchemaLocation(common, m);
+                    }
                     if (m.error() != null) {
                         System.out.println("error: " + m.error());
                     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tenantroute}: the operator's command line. Subcommands manage the tenant map ({@code init},
- * {@code target …}, {@code tenant …}), move tenants ({@code migrate}, {@code verify}, {@code migrations}),
+ * {@code target …}, {@code tenant …}), move tenants ({@code migrate}, {@code verify}, {@code migrations}), migrate the
+ * app's schema at every tenant location ({@code schema status|migrate}),
  * back them up and clean up after a move ({@code export}, {@code import}, {@code cleanup}) and
  * run the {@code demo}.
  *
@@ -36,6 +37,7 @@ public final class TenantRouteCli implements Runnable {
         RollbackCommand.class,
         VerifyCommand.class,
         MigrationsCommand.class,
+        SchemaCommand.class,
         ExportCommand.class,
         ImportCommand.class,
         CleanupCommand.class,
@@ -78,6 +80,11 @@ public final class TenantRouteCli implements Runnable {
         // Quiet libraries (embedded PostgreSQL, HikariCP) unless the user asks otherwise.
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        // Flyway's own "Migration … failed! Please restore backups" line: schema migrate reports each failure with its
+        // location, statement and what to do next, and init rethrows Flyway's errors with their message.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.command.DbMigrate") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.command.DbMigrate", "off");
         }
         System.exit(commandLine().execute(args));
     }

@@ -43,8 +43,10 @@ public final class VerifyCommand implements Callable<Integer> {
             String other = against;
             String otherSchema = againstSchema;
             if (other == null) {
-                for (MigrationJournal.Migration m : journal.list(1000)) {
-                    if (m.tenant().equals(tenant) && "done".equals(m.status())) {
+                // the tenant's own rows: schema fan-outs add one row per location to the journal, so the newest
+                // thousand rows of all may no longer reach back to the tenant's last move
+                for (MigrationJournal.Migration m : journal.history(tenant, 1000)) {
+                    if ("done".equals(m.status())) {
                         other = m.source();
                         otherSchema = m.sourceSchema();
                         break;

@@ -34,7 +34,8 @@ public final class MigrationJournal {
     /**
      * One journaled operation.
      *
-     * @param kind what ran: {@code move}, {@code rollback}, {@code cleanup}, {@code export} or {@code import}
+     * @param kind what ran: {@code move}, {@code rollback}, {@code cleanup}, {@code export}, {@code import}, or {@code schema}
+     *     (one location of a schema fan-out run, see {@code io.tenantroute.migrator.schema.SchemaJournal})
      * @param mode {@code online} / {@code offline} for moves and rollbacks; for other kinds as they record it
      * @param status {@code running}, {@code done}, {@code failed} or {@code aborted}
      */
@@ -48,6 +49,11 @@ public final class MigrationJournal {
     public static final String CLEANUP = "cleanup";
     public static final String EXPORT = "export";
     public static final String IMPORT = "import";
+    /**
+     * One location of a schema fan-out run ({@code tenantroute schema migrate}); written by
+     * {@code io.tenantroute.migrator.schema.SchemaJournal}, which documents what its columns hold.
+     */
+    public static final String SCHEMA = "schema";
 
     /** One step of a move; {@code table} null for whole-move steps, rows -1 and checksum null when not applicable. */
     public record Step(String step, String table, long rows, String checksum, Timestamp startedAt, Timestamp endedAt, String error) {

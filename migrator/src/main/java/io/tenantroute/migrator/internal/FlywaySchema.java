@@ -52,27 +52,39 @@ public final class FlywaySchema {
      * @throws SQLException {@code TR011} for anything else (empty location, a scheme other than filesystem/classpath)
      */
     public static FlywaySchema parse(String schemaFrom) throws SQLException {
-        if (schemaFrom == null || !schemaFrom.startsWith(PREFIX) || schemaFrom.length() == PREFIX.length()) {
-            throw TenantRouteSqlState.MIGRATION_FAILED.exception("--schema-from must be flyway:<location> (flyway:filesystem:/path,"
-                    + " flyway:classpath:db/migration or flyway:/path), was '" + schemaFrom + "'");
+        return parse(schemaFrom, "--schema-from");
+    }
+
+    /**
+     * As {@link #parse(String)}, naming another option in the error (e.g. {@code --migrations} of {@code tenantroute schema}).
+     *
+     * @param spec {@code flyway:<location>}
+     * @param option the option the value came from, for the message
+     * @return the parsed location
+     * @throws SQLException {@code TR011} for anything else (empty location, a scheme other than filesystem/classpath)
+     */
+    public static FlywaySchema parse(String spec, String option) throws SQLException {
+        if (spec == null || !spec.startsWith(PREFIX) || spec.length() == PREFIX.length()) {
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception(option + " must be flyway:<location> (flyway:filesystem:/path,"
+                    + " flyway:classpath:db/migration or flyway:/path), was '" + spec + "'");
         }
-        String rest = schemaFrom.substring(PREFIX.length()).trim();
+        String rest = spec.substring(PREFIX.length()).trim();
         Matcher m = SCHEME.matcher(rest);
         String loc;
         if (m.find()) {
             String scheme = m.group(1).toLowerCase(Locale.ROOT);
             if (!scheme.equals("filesystem") && !scheme.equals("classpath")) {
-                throw TenantRouteSqlState.MIGRATION_FAILED.exception("--schema-from " + schemaFrom
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception(option + " " + spec
                         + ": only filesystem: and classpath: Flyway locations are supported");
             }
             if (rest.length() == m.end()) {
-                throw TenantRouteSqlState.MIGRATION_FAILED.exception("--schema-from " + schemaFrom + ": empty " + scheme + " location");
+                throw TenantRouteSqlState.MIGRATION_FAILED.exception(option + " " + spec + ": empty " + scheme + " location");
             }
             loc = scheme + ":" + rest.substring(m.end());
         } else {
             loc = "filesystem:" + rest;
         }
-        return new FlywaySchema(schemaFrom, loc);
+        return new FlywaySchema(spec, loc);
     }
 
     /** @return the value as given, e.g. {@code flyway:/srv/app/db/migration} */
