@@ -307,10 +307,14 @@ public final class ProxyConfig {
             return this;
         }
 
-        /** @param ms map poll interval where the store has no push, ≥ 50 ms @return this */
+        /**
+         * @param ms map poll interval where the store has no push, ≥ 50 ms; or 0 to never watch the store (the map then
+         *     changes only when the proxy meets a fence or a frozen route: a deliberately stale router, for tests)
+         * @return this
+         */
         public Builder mapRefreshMs(long ms) {
-            if (ms < 50) {
-                throw new IllegalArgumentException("map refresh must be ≥ 50 ms, was " + ms);
+            if (ms != 0 && ms < 50) {
+                throw new IllegalArgumentException("map refresh must be 0 (never watch) or ≥ 50 ms, was " + ms);
             }
             this.mapRefreshMs = ms;
             return this;

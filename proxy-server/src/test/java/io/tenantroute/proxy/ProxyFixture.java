@@ -69,6 +69,27 @@ public final class ProxyFixture implements AutoCloseable {
         this.proxy = p;
     }
 
+    /**
+     * Starts another proxy over the same databases and tenant map (several app instances each run one); the caller
+     * closes it.
+     *
+     * @param settings more settings, e.g. {@code b -> b.mapRefreshMs(0)} for a proxy that never watches the map
+     * @return the proxy
+     */
+    public TenantRouteProxy anotherProxy(Consumer<ProxyConfig.Builder> settings) throws Exception {
+        ProxyConfig.Builder b = ProxyConfig.builder()
+                .control(shared.url(), null)
+                .pgListen("127.0.0.1:0").mysqlListen("127.0.0.1:0").adminListen("127.0.0.1:0")
+                .poolSize(4).poolWaitMs(5000).frozenWaitMs(5000).eventLoops(2).shutdownGraceMs(2000);
+        settings.accept(b);
+        return TenantRouteProxy.start(b.build());
+    }
+
+    /** @param p a proxy of this fixture @return where clients connect to it */
+    public DbEndpoint endpoint(TenantRouteProxy p) {
+        return DbEndpoint.of(shared).withHostPort("127.0.0.1", p.listeners().get(0).address().getPort());
+    }
+
     /** Runs the same statements in the shared and every dedicated database (the app's schema everywhere). */
     public void schema(String... ddl) throws SQLException {
         shared.execute(ddl);
