@@ -131,11 +131,21 @@ public final class ServerPool<S extends ServerPool.Member> {
         Waiter w = new Waiter(loop, callback);
         S ready = null;
         boolean connect = false;
+        boolean warmHere = false;
         synchronized (this) {
             if (closed) {
                 w.done = true;
             } else {
-                ready = takeIdle(loop);
+                ready = pollOpen(idle.get(loop));
+                if (ready == null) {
+                    ready = takeIdle(loop);
+                    // Served from another event loop: every message then crosses threads. While the pool has room,
+                    // open one on the caller's loop for next time.
+                    if (ready != null && open + opening < maxSize) {
+                        opening++;
+                        warmHere = true;
+                    }
+                }
                 if (ready == null) {
                     waiters.addLast(w);
                     if (open + opening < maxSize) {
@@ -148,7 +158,10 @@ public final class ServerPool<S extends ServerPool.Member> {
             }
         }
         if (ready != null) {
-            deliver(w, ready, null);
+            if (warmHere) {
+                openIdle(loop);
+            }
+            deliverNow(w, ready);
             return w;
         }
         if (w.done) {
@@ -276,6 +289,15 @@ public final class ServerPool<S extends ServerPool.Member> {
         deliver(w, s, null);
     }
 
+    /** An idle connection, at once: no wait to record. */
+    private void deliverNow(Waiter w, S s) {
+        if (w.loop.inEventLoop()) {
+            w.callback.accept(s, null);
+        } else {
+            w.loop.execute(() -> w.callback.accept(s, null));
+        }
+    }
+
     private void deliver(Waiter w, S s, Throwable error) {
         metrics.poolWait(target, System.nanoTime() - w.since);
         if (w.loop.inEventLoop()) {
@@ -359,30 +381,43 @@ public final class ServerPool<S extends ServerPool.Member> {
             }
         }
         for (EventLoop loop : at) {
-            Future<S> f = connector.connect(loop);
-            f.addListener(done -> {
-                if (done.isSuccess()) {
-                    boolean keep;
-                    synchronized (this) {
-                        opening--;
-                        keep = !closed;
-                        if (keep) {
-                            open++;
-                        }
-                    }
+            openIdle(loop);
+        }
+    }
+
+    /** Opens a connection nobody waits for (its place is already counted in {@code opening}); it goes to a waiter or idle. */
+    private void openIdle(EventLoop loop) {
+        Future<S> f;
+        try {
+            f = connector.connect(loop);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                opening--;
+            }
+            return;
+        }
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                boolean keep;
+                synchronized (this) {
+                    opening--;
+                    keep = !closed;
                     if (keep) {
-                        metrics.serverConnections(target, 1);
-                        offer(f.getNow());
-                    } else {
-                        f.getNow().close();
-                    }
-                } else {
-                    synchronized (this) {
-                        opening--;
+                        open++;
                     }
                 }
-            });
-        }
+                if (keep) {
+                    metrics.serverConnections(target, 1);
+                    offer(f.getNow());
+                } else {
+                    f.getNow().close();
+                }
+            } else {
+                synchronized (this) {
+                    opening--;
+                }
+            }
+        });
     }
 
     /** @return connections open or opening now */

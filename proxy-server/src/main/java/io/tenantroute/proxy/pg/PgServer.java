@@ -175,6 +175,10 @@ final class PgServer implements ServerPool.Member {
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {
+        /** Messages of the current read for a session on another event loop, and that session. */
+        private java.util.List<PgMessage> batch = new java.util.ArrayList<>(8);
+        private PgSession batchFor;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             PgSession s = session;
@@ -193,19 +197,48 @@ final class PgServer implements ServerPool.Member {
                 ctx.read();
                 return;
             }
-            s.fromServer(PgServer.this, (PgMessage) msg);
+            PgMessage m = (PgMessage) msg;
+            if (s.eventLoop() == ctx.channel().eventLoop()) {
+                s.fromServer(PgServer.this, m);
+                return;
+            }
+            if (batchFor != s) {
+                dispatch();
+                batchFor = s;
+            }
+            batch.add(m);
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!batch.isEmpty()) {
+                dispatch();
+                return;
+            }
             PgSession s = session;
             if (s != null) {
-                s.fromServerComplete(PgServer.this);
+                if (s.eventLoop() == ctx.channel().eventLoop()) {
+                    s.fromServerComplete(PgServer.this);
+                } else {
+                    s.eventLoop().execute(() -> s.fromServerComplete(PgServer.this));
+                }
             }
+        }
+
+        /** Hands the read's messages to the session's loop in one task. */
+        private void dispatch() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            PgSession s = batchFor;
+            java.util.List<PgMessage> messages = batch;
+            batch = new java.util.ArrayList<>(8);
+            s.eventLoop().execute(() -> s.fromServer(PgServer.this, messages));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            dispatch();
             closed = true;
             PgSession s = session;
             if (s != null) {

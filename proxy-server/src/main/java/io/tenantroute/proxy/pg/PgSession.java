@@ -1450,21 +1450,30 @@ final class PgSession extends ChannelInboundHandlerAdapter {
 
     // =================================================================== the server's messages
 
-    /** A message from the attached server (on its event loop, which may not be this session's). */
-    void fromServer(PgServer s, PgMessage m) {
-        if (loop.inEventLoop()) {
-            onServerMessage(s, m);
-        } else {
-            loop.execute(() -> onServerMessage(s, m));
-        }
+    /** @return this session's event loop */
+    EventLoop eventLoop() {
+        return loop;
     }
 
-    void fromServerComplete(PgServer s) {
-        if (loop.inEventLoop()) {
-            onServerReadComplete(s);
-        } else {
-            loop.execute(() -> onServerReadComplete(s));
+    /**
+     * Messages the attached server sent in one read, then that read's end — on this session's event loop: called directly
+     * when the server's channel shares it, else once per read as one task (one thread hop per read, not per message).
+     */
+    void fromServer(PgServer s, List<PgMessage> messages) {
+        for (PgMessage m : messages) {
+            onServerMessage(s, m);
         }
+        onServerReadComplete(s);
+    }
+
+    /** One message of the attached server; on this session's event loop. */
+    void fromServer(PgServer s, PgMessage m) {
+        onServerMessage(s, m);
+    }
+
+    /** The end of one read of the attached server; on this session's event loop. */
+    void fromServerComplete(PgServer s) {
+        onServerReadComplete(s);
     }
 
     void serverClosed(PgServer s, Throwable cause) {
