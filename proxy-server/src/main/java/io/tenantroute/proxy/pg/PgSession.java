@@ -1818,6 +1818,7 @@ final class PgSession extends ChannelInboundHandlerAdapter {
             return;
         }
         toClient(m.frame(), m.type());
+        fenceRetries = 0; // the unit is over: the next one may be retried afresh
         if (retryable) {
             commitUnit();
         }
@@ -2004,9 +2005,6 @@ final class PgSession extends ChannelInboundHandlerAdapter {
         heldTenant = null;
         pinnedTenant = null;
         heldRoute = null;
-        if (fenceError == null) {
-            fenceRetries = 0;
-        }
     }
 
     // =================================================================== helpers
