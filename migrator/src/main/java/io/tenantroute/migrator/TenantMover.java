@@ -407,7 +407,7 @@ public final class TenantMover {
                 pauseStart = System.nanoTime();
             }
             for (TableJob j : x.jobs) {
-                cap.installTriggers(src, j.own(), j.def().keyColumns());
+                cap.installTriggers(src, j.own(), j.def().keyColumns(), req.settleTimeoutMs());
             }
             cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());

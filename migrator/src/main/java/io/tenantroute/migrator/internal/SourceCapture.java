@@ -86,13 +86,16 @@ public final class SourceCapture {
      * Installs (or replaces, PostgreSQL) the capture-and-fence triggers on one owned table.
      *
      * @param key the table's key columns; empty: fence only, no capture (offline mode)
+     * @param ddlTimeoutMs MySQL: how long to keep trying while the application's transactions hold the table's
+     *     metadata lock ({@link LiveDdl}), in milliseconds
+     * @throws SQLException {@code TR011} when the table stayed in use that long (MySQL)
      */
-    public void installTriggers(Connection c, Ownership o, List<String> key) throws SQLException {
+    public void installTriggers(Connection c, Ownership o, List<String> key, long ddlTimeoutMs) throws SQLException {
         if (e == Engine.POSTGRESQL) {
             installPg(c, o, key);
         } else {
             for (String op : new String[] {"INSERT", "UPDATE", "DELETE"}) {
-                installMySql(c, o, key, op);
+                installMySql(c, o, key, op, ddlTimeoutMs);
             }
         }
     }
@@ -160,7 +163,7 @@ public final class SourceCapture {
         }
     }
 
-    private void installMySql(Connection c, Ownership o, List<String> key, String op) throws SQLException {
+    private void installMySql(Connection c, Ownership o, List<String> key, String op, long ddlTimeoutMs) throws SQLException {
         String name = shortName("tenantroute_" + op.substring(0, 1).toLowerCase(Locale.ROOT) + "_", o.table());
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = ? AND trigger_name = ?")) {
@@ -229,9 +232,8 @@ public final class SourceCapture {
             b.append("    END IF;\n");
         }
         b.append("    END IF;\n  END IF;\nEND");
-        try (Statement s = c.createStatement()) {
-            s.execute(b.toString());
-        }
+        // the app may be writing the table right now: never make its transactions wait for, or lose to, this DDL
+        LiveDdl.execute(e, c, b.toString(), schema + "." + o.table(), ddlTimeoutMs);
     }
 
     /** An identifier as a MySQL string literal (catalog names only, never tenant data). */

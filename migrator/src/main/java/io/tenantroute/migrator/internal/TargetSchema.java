@@ -173,7 +173,8 @@ public final class TargetSchema {
                     c.setCatalog(schema);
                     try {
                         s.execute("SET SESSION foreign_key_checks = " + (validate ? 1 : 0));
-                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
+                        LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition(), schema + "." + job.name(),
+                                LIVE_DDL_TIMEOUT_MS);
                     } finally {
                         s.execute("SET SESSION foreign_key_checks = 1");
                         if (old != null && !old.isEmpty()) {
@@ -231,12 +232,21 @@ public final class TargetSchema {
                         p.setString(5, col.name());
                         p.execute();
                     }
-                } else {
-                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + next);
+                } else if (sourceCounter(e, c, schema, job.name(), col.name()) < next) {
+                    // only ever raised: MariaDB lowers a counter to any value above the maximum, and a counter started in
+                    // a range of its own (startIdentities) must stay there
+                    LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + next, schema + "." + job.name(),
+                            LIVE_DDL_TIMEOUT_MS);
                 }
             }
         }
     }
+
+    /**
+     * How long DDL on a MySQL table that may be in use keeps trying for a moment when the application holds no lock
+     * on it ({@link LiveDdl}), in milliseconds.
+     */
+    public static final long LIVE_DDL_TIMEOUT_MS = 30_000;
 
     /** Headroom above the source's counter for 64-bit identity columns: 2^32 values. */
     public static final long HEADROOM_BIGINT = 1L << 32;
@@ -290,9 +300,9 @@ public final class TargetSchema {
                     p.execute();
                 }
             } else {
-                try (Statement s = c.createStatement()) {
-                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + start);
-                }
+                // the destination may hold other tenants whose writers use the table now (see LiveDdl)
+                LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + start, schema + "." + job.name(),
+                        LIVE_DDL_TIMEOUT_MS);
             }
             out.add(new IdentityRange(job.name(), col.name(), start, base, typeMax));
         }
