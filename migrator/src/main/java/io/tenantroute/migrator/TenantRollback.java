@@ -241,14 +241,15 @@ public final class TenantRollback {
             oldCap.createTables(dst);
             armed = id;
             prepare(dst, id);
-            if (e == Engine.MYSQL) {
-                // explicit ids inserted into an AUTO_INCREMENT column push its counter up to them: other tenants' inserts on
-                // the old source would then take values the current target hands out next. Start the old source's counters
-                // apart from the current target's first, by the same rule a move uses.
-                for (TableJob j : jobs) {
-                    for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(e, dst, dstSchema, j, src, curSchema)) {
-                        journal.identityRange(id, r.table(), r.column(), r.start());
-                    }
+            // The tenant's rows coming back carry values from the current target's range, and that range stays live there
+            // (other tenants moved to it keep inserting). A counter of the old source put just above the copied maximum
+            // would hand out that range a second time (PostgreSQL, issue 15: the next rollback refused for collisions, the
+            // next move into the current target failing on a duplicate key); on MySQL the explicit ids inserted would drag
+            // the InnoDB counter there by themselves. So the old source's counters start above both sides' counters and
+            // maxima first, by the same rule a move uses, on both engines.
+            for (TableJob j : jobs) {
+                for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(e, dst, dstSchema, j, src, curSchema)) {
+                    journal.identityRange(id, r.table(), r.column(), r.start());
                 }
             }
             listener.step("replace", "removing the tenant's old rows on " + old.name() + "/" + dstSchema);

@@ -270,7 +270,8 @@ public final class TargetSchema {
      * the source will hand out next, so that rows inserted on the destination after the cutover never collide
      * with rows inserted on the source (other tenants) meanwhile — which is what lets a rollback copy them back.
      * {@code start = base + min(headroom, (typeMax − base) / 2)} with {@code base} the largest of the source's
-     * counter, the source's maximum + 1 and the copied maximum + 1; headroom {@link #HEADROOM_BIGINT} for 64-bit
+     * counter, the destination's own counter, the source's maximum + 1 and the destination's maximum + 1 (so a
+     * counter is never set below, or into, a range that either side may still be handing out); headroom {@link #HEADROOM_BIGINT} for 64-bit
      * columns, {@link #HEADROOM_INT} for 32-bit ones, half of what is left for smaller types (the source keeps the
      * lower half). When nothing is left above {@code base}, the counter goes just above the copied maximum
      * ({@code start = base}) and the rollback's key check is the only protection.
@@ -287,6 +288,9 @@ public final class TargetSchema {
             }
             long base = Math.max(maxPlusOne(e, c, schema, job.name(), col.name()), maxPlusOne(e, src, srcSchema, job.name(), col.name()));
             base = Math.max(base, sourceCounter(e, src, srcSchema, job.name(), col.name()));
+            // and the destination's own counter: it may be handing out a range of its own to other tenants (a shared
+            // destination, or the old source of a rollback), which a counter set below it would hand out a second time
+            base = Math.max(base, sourceCounter(e, c, schema, job.name(), col.name()));
             long typeMax = typeMax(col.type());
             long left = typeMax - base;
             long headroom = left <= 0 ? 0 : Math.min(left / 2, typeMax > Integer.MAX_VALUE * 2L + 1 ? HEADROOM_BIGINT
