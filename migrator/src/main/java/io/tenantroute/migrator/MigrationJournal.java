@@ -1,7 +1,7 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
-import io.tenantroute.migrator.internal.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,15 +65,15 @@ public final class MigrationJournal {
         this.schema = schema;
     }
 
-    private String t(Engine e, String table) {
+    private String t(Dialect e, String table) {
         return e.q(schema, table);
     }
 
     /** Creates the journal tables if absent (idempotent). */
     public void init() throws SQLException {
         try (Connection c = connections.open(); Statement s = c.createStatement()) {
-            Engine e = Engine.of(c);
-            if (e == Engine.POSTGRESQL) {
+            Dialect e = Dialect.of(c);
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + e.q(schema));
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id bigserial PRIMARY KEY, tenant varchar(255) NOT NULL,"
                         + " source varchar(63) NOT NULL, source_schema varchar(128), target varchar(63) NOT NULL, target_schema varchar(128),"
@@ -141,7 +141,7 @@ public final class MigrationJournal {
     public long begin(String kind, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
             String operator) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try {
                 Long holder = lockHolder(c, e, tenant);
@@ -184,7 +184,7 @@ public final class MigrationJournal {
         }
     }
 
-    private Long lockHolder(Connection c, Engine e, String tenant) throws SQLException {
+    private Long lockHolder(Connection c, Dialect e, String tenant) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT migration_id FROM " + t(e, "migration_locks") + " WHERE tenant = ?")) {
             p.setString(1, tenant);
             try (ResultSet r = p.executeQuery()) {
@@ -196,14 +196,14 @@ public final class MigrationJournal {
     /** @return the id of the move holding the tenant's lock (running, or interrupted), if any */
     public Long activeMigration(String tenant) throws SQLException {
         try (Connection c = connections.open()) {
-            return lockHolder(c, Engine.of(c), tenant);
+            return lockHolder(c, Dialect.of(c), tenant);
         }
     }
 
     /** Records that a move entered a step. */
     public void step(long id, String step) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations") + " SET step = ? WHERE id = ?")) {
                 p.setString(1, step);
                 p.setLong(2, id);
@@ -221,7 +221,7 @@ public final class MigrationJournal {
     /** Records a per-table result (rows copied, rows and checksum verified). */
     public void tableStep(long id, String step, String table, long rows, String checksum) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
                     + " (migration_id, step, table_name, rows_count, checksum, ended_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
                 p.setLong(1, id);
@@ -241,7 +241,7 @@ public final class MigrationJournal {
      */
     public void finish(long id, String status, String error) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations")
                     + " SET status = ?, error = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?");
@@ -263,7 +263,7 @@ public final class MigrationJournal {
     /** @return the newest moves first, at most {@code limit} */
     public List<Migration> list(int limit) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
                     + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
                 return read(p);
@@ -274,7 +274,7 @@ public final class MigrationJournal {
     /** @return the tenant's journaled operations of every kind, newest first, at most {@code limit} */
     public List<Migration> history(String tenant, int limit) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
                     + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE tenant = ? ORDER BY id DESC LIMIT "
                     + Math.max(1, limit))) {
@@ -306,7 +306,7 @@ public final class MigrationJournal {
 
     private List<Migration> listWhere(long id) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
                     + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE id = ?")) {
                 p.setLong(1, id);
@@ -318,7 +318,7 @@ public final class MigrationJournal {
     /** @return the steps of a move, in order */
     public List<Step> steps(long id) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT step, table_name, rows_count, checksum, started_at, ended_at, error FROM "
                     + t(e, "migration_steps") + " WHERE migration_id = ? ORDER BY id")) {
                 p.setLong(1, id);
@@ -374,7 +374,7 @@ public final class MigrationJournal {
     public Migration cleanedUp(long moveId) throws SQLException {
         List<Migration> cleanups;
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
                     + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE kind = ? AND mode = ? ORDER BY id DESC")) {
                 p.setString(1, CLEANUP);

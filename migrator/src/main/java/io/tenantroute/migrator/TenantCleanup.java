@@ -1,5 +1,6 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
@@ -7,7 +8,6 @@ import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.archive.ArchiveManifest;
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
 import java.io.IOException;
@@ -201,7 +201,7 @@ public final class TenantCleanup {
             throw refused(who, dir + " exists and is not an archive of this cleanup; give another --archive");
         }
         try (Connection s = connector.open(src)) {
-            Engine e = Engine.of(s);
+            Dialect e = Dialect.of(s);
             List<TableJob> jobs = Archiving.jobs(s, e, schema, req.tenantColumn());
             if (jobs.isEmpty()) {
                 throw refused(who, "no table in " + src.name() + "/" + schema + " has the column " + req.tenantColumn());
@@ -380,7 +380,7 @@ public final class TenantCleanup {
     }
 
     /** Deletes the tenant's rows of one table in batches, each batch its own transaction. */
-    private static long deleteAll(Engine e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch,
+    private static long deleteAll(Dialect e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch,
             LongConsumer progress) throws SQLException {
         long total = 0;
         boolean auto = s.getAutoCommit();
@@ -411,12 +411,12 @@ public final class TenantCleanup {
         }
     }
 
-    private static int deleteBatch(Engine e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch)
+    private static int deleteBatch(Dialect e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch)
             throws SQLException {
         try (Statement st = s.createStatement()) {
-            st.execute(e == Engine.POSTGRESQL ? "SET LOCAL lock_timeout = 5000" : "SET SESSION innodb_lock_wait_timeout = 5");
+            st.execute(e == Dialect.POSTGRESQL ? "SET LOCAL lock_timeout = 5000" : "SET SESSION innodb_lock_wait_timeout = 5");
         }
-        String fenceWhere = " WHERE tenant = ?" + (e == Engine.POSTGRESQL ? " AND sch = ?" : "");
+        String fenceWhere = " WHERE tenant = ?" + (e == Dialect.POSTGRESQL ? " AND sch = ?" : "");
         String state = null;
         if (fenceTable) {
             try (PreparedStatement p = s.prepareStatement("SELECT state FROM " + cap.fenceTable() + fenceWhere + " FOR UPDATE")) {
@@ -441,7 +441,7 @@ public final class TenantCleanup {
         return n;
     }
 
-    private static void setFence(Engine e, Connection s, SourceCapture cap, String fenceWhere, String tenant, String schema, String state)
+    private static void setFence(Dialect e, Connection s, SourceCapture cap, String fenceWhere, String tenant, String schema, String state)
             throws SQLException {
         try (PreparedStatement p = s.prepareStatement("UPDATE " + cap.fenceTable() + " SET state = ?" + fenceWhere)) {
             p.setString(1, state);
@@ -450,14 +450,14 @@ public final class TenantCleanup {
         }
     }
 
-    private static void bindFence(Engine e, PreparedStatement p, String tenant, String schema, int at) throws SQLException {
+    private static void bindFence(Dialect e, PreparedStatement p, String tenant, String schema, int at) throws SQLException {
         p.setString(at, tenant);
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             p.setString(at + 1, schema);
         }
     }
 
-    private static int deleteRows(Engine e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
+    private static int deleteRows(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
         // Self-referencing rows (a category tree) go leaves first: a row still referenced by another is left for a
         // later batch, so no batch removes a parent before its children (MySQL checks FKs row by row, and
         // PostgreSQL at the end of each statement, i.e. of each batch).
@@ -472,7 +472,7 @@ public final class TenantCleanup {
             }
         }
         String from = j.own().fromWhereTenant(e, schema) + leaves;
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             try (PreparedStatement p = s.prepareStatement("DELETE FROM " + e.q(schema, j.name()) + " WHERE ctid = ANY(ARRAY(SELECT t0.ctid" + from
                     + " LIMIT " + batch + "))")) {
                 p.setString(1, tenant);

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
@@ -9,7 +10,6 @@ import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.FlywaySchema;
 import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
@@ -82,7 +82,7 @@ public final class TenantMover {
         return Archiving.resolve(store, sharedTarget, name);
     }
 
-    private static String defaultSchema(Engine e, Connection c) throws SQLException {
+    private static String defaultSchema(Dialect e, Connection c) throws SQLException {
         return Archiving.defaultSchema(e, c);
     }
 
@@ -92,8 +92,8 @@ public final class TenantMover {
         final Route route;
         final Target src;
         final Target dst;
-        Engine se;
-        Engine de;
+        Dialect se;
+        Dialect de;
         String srcSchema;
         String dstSchema;
         Map<String, Catalog.Table> tables = Map.of();
@@ -171,7 +171,7 @@ public final class TenantMover {
         checks.add(new PreCheck("route active", x.route.state() == RouteState.ACTIVE,
                 "tenant '" + req.tenant() + "' is on " + x.route.target() + ", " + x.route.state().label()));
         try (Connection s = connector.open(x.src)) {
-            x.se = Engine.of(s);
+            x.se = Dialect.of(s);
             x.srcSchema = x.route.schema() != null ? x.route.schema() : defaultSchema(x.se, s);
             checks.add(new PreCheck("source reachable", true, x.src.name() + " (" + x.se.name().toLowerCase() + ")"));
             x.tables = Catalog.read(s, x.se, x.srcSchema);
@@ -199,7 +199,7 @@ public final class TenantMover {
                 }
             }
             x.jobs = jobs;
-            if (x.se == Engine.POSTGRESQL) {
+            if (x.se == Dialect.POSTGRESQL) {
                 List<Catalog.Table> typed = new ArrayList<>();
                 for (Catalog.Table t : x.tables.values()) {
                     if (ownedNames.contains(t.name()) || req.copyReference()) {
@@ -219,7 +219,7 @@ public final class TenantMover {
             checks.add(new PreCheck("source reachable", false, x.src.name() + ": " + oneLine(ex)));
         }
         try (Connection d = connector.open(x.dst)) {
-            x.de = Engine.of(d);
+            x.de = Dialect.of(d);
             x.dstSchema = req.targetSchema() != null ? req.targetSchema() : defaultSchema(x.de, d);
             checks.add(new PreCheck("target reachable", true, x.dst.name() + " (" + x.de.name().toLowerCase() + ")"));
             if (x.se != null) {
@@ -271,9 +271,9 @@ public final class TenantMover {
         return x;
     }
 
-    private PreCheck sourcePrivileges(Engine e, Connection s, String schema, List<TableJob> jobs) throws SQLException {
+    private PreCheck sourcePrivileges(Dialect e, Connection s, String schema, List<TableJob> jobs) throws SQLException {
         List<String> missing = new ArrayList<>();
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             for (TableJob j : jobs) {
                 try (PreparedStatement p = s.prepareStatement("SELECT has_table_privilege(quote_ident(?) || '.' || quote_ident(?), 'TRIGGER')")) {
                     p.setString(1, schema);
@@ -317,7 +317,7 @@ public final class TenantMover {
         return new PreCheck("source privileges", missing.isEmpty(), missing.isEmpty() ? "" : "missing " + String.join(", ", missing));
     }
 
-    private static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
+    private static long count(Dialect e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
         return Archiving.count(e, c, schema, j, tenant);
     }
 
@@ -616,7 +616,7 @@ public final class TenantMover {
      * @return keys queued
      */
     private long requeueUncapturedCascades(Ctx x, SourceCapture cap, Connection src, Connection dst) throws SQLException {
-        if (x.de != Engine.MYSQL) {
+        if (x.de != Dialect.MYSQL) {
             return 0;
         }
         long n = 0;
@@ -852,7 +852,7 @@ public final class TenantMover {
      * {@code foreign_key_checks = 0}.
      */
     private static void deferForeignKeysForCopy(Ctx x, Connection d, List<String> created) throws SQLException {
-        if (x.de != Engine.POSTGRESQL) {
+        if (x.de != Dialect.POSTGRESQL) {
             return;
         }
         Set<String> moved = x.jobMap().keySet();
@@ -928,7 +928,7 @@ public final class TenantMover {
         }
     }
 
-    private static VerifyReport verify(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
+    private static VerifyReport verify(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
             String tenant, String srcName, String dstName, int limit) throws SQLException {
         List<TableVerification> out = new ArrayList<>();
         // Source and target are read at the same time (two connections, two databases): inside the freeze the
@@ -948,7 +948,7 @@ public final class TenantMover {
         return new VerifyReport(tenant, srcName, dstName, out);
     }
 
-    private static TableVerification verifyTable(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema,
+    private static TableVerification verifyTable(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema,
             TableJob j, String tenant, int limit, ExecutorService sourceSide) throws SQLException {
         Future<Checksums.Result> sourceResult = sourceSide.submit(() -> Checksums.compute(e, src, srcSchema, j, tenant, null));
         Checksums.Result b;
@@ -1009,9 +1009,9 @@ public final class TenantMover {
         Target here = resolve(route.target());
         Target there = resolve(against);
         try (Connection a = connector.open(here); Connection b = connector.open(there)) {
-            Engine e = Engine.of(a);
+            Dialect e = Dialect.of(a);
             String sa = route.schema() != null ? route.schema() : defaultSchema(e, a);
-            String sb = againstSchema != null ? againstSchema : defaultSchema(Engine.of(b), b);
+            String sb = againstSchema != null ? againstSchema : defaultSchema(Dialect.of(b), b);
             Map<String, Catalog.Table> tables = Catalog.read(a, e, sa);
             List<TableJob> jobs = new ArrayList<>();
             for (Ownership o : Planner.owned(tables, tenantColumn, Map.of())) {
@@ -1045,7 +1045,7 @@ public final class TenantMover {
         }
         Target src = resolve(m.source());
         try (Connection s = connector.open(src)) {
-            new SourceCapture(Engine.of(s), m.sourceSchema()).unfence(s, tenant);
+            new SourceCapture(Dialect.of(s), m.sourceSchema()).unfence(s, tenant);
         }
         if ((route.state() != RouteState.ACTIVE || route.nextTarget() != null) && route.target().equals(m.source())) {
             store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE); // also drops the hint
@@ -1062,11 +1062,11 @@ public final class TenantMover {
         if (!created.isEmpty() || !createdTypes.isEmpty()) {
             Target dst = resolve(m.target());
             try (Connection d = connector.open(dst)) {
-                Engine e = Engine.of(d);
+                Dialect e = Dialect.of(d);
                 for (String t : created) {
                     TargetSchema.dropTable(e, d, m.targetSchema(), t);
                 }
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     PgTypes.drop(d, m.targetSchema(), createdTypes);
                 }
             }
@@ -1136,7 +1136,7 @@ public final class TenantMover {
         String state;
         Long owner;
         try (Connection s = connector.open(src)) {
-            SourceCapture cap = new SourceCapture(Engine.of(s), m.sourceSchema());
+            SourceCapture cap = new SourceCapture(Dialect.of(s), m.sourceSchema());
             state = cap.state(s, req.tenant());
             owner = cap.migrationOf(s, req.tenant());
         }
@@ -1145,7 +1145,7 @@ public final class TenantMover {
         }
         // back to capturing on an active route before planning (the plan wants an active route)
         try (Connection s = connector.open(src)) {
-            new SourceCapture(Engine.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
+            new SourceCapture(Dialect.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
         }
         if (route.state() == RouteState.FROZEN || route.state() == RouteState.THROTTLED || route.nextTarget() != null) {
             // the interrupted move froze or throttled it, or named its destination: active again, without the hint
@@ -1244,7 +1244,7 @@ public final class TenantMover {
     /** What a rollback changes in the move's machinery; see {@link TenantRollback}. */
     interface Reverse {
         /** Replaces the "target empty for tenant" pre-check: the destination holds the tenant's fenced old rows. */
-        List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+        List<PreCheck> destinationChecks(Dialect e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
 
         /**
          * Runs after capture started on the source, before the copy: prepares the destination's old rows.

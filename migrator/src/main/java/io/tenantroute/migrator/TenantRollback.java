@@ -1,11 +1,11 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.KeyCollisions;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
@@ -157,8 +157,8 @@ public final class TenantRollback {
             // restore the route's schema as it was: none when the old schema is the old target's default
             String schema = m.sourceSchema();
             try (Connection c = connector.open(old)) {
-                Engine e = Engine.of(c);
-                String def = e == Engine.MYSQL ? c.getCatalog() : defaultPgSchema(c);
+                Dialect e = Dialect.of(c);
+                String def = e == Dialect.MYSQL ? c.getCatalog() : defaultPgSchema(c);
                 if (Objects.equals(def, schema)) {
                     schema = null;
                 }
@@ -184,9 +184,9 @@ public final class TenantRollback {
         }
 
         private void prepare(Connection c, long id) throws SQLException {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             new SourceCapture(e, move.sourceSchema()).grantBypass(c, tenant, id);
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 try (Statement s = c.createStatement()) {
                     // the old tables keep their foreign keys: copy and replay order rows freely, verification checks the result
                     s.execute("SET SESSION foreign_key_checks = 0");
@@ -195,7 +195,7 @@ public final class TenantRollback {
         }
 
         @Override
-        public List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs)
+        public List<PreCheck> destinationChecks(Dialect e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs)
                 throws SQLException {
             curSchema = srcSchema;
             List<PreCheck> checks = new ArrayList<>();
@@ -236,7 +236,7 @@ public final class TenantRollback {
 
         @Override
         public boolean beforeCopy(long id, Connection src, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException {
-            Engine e = Engine.of(dst);
+            Dialect e = Dialect.of(dst);
             SourceCapture oldCap = new SourceCapture(e, dstSchema);
             oldCap.createTables(dst);
             armed = id;
@@ -273,7 +273,7 @@ public final class TenantRollback {
          * captured meanwhile are replayed afterwards, as in a move. Rows travel as text, bound and cast to the column
          * types (PostgreSQL) / as the move's copy reads them (MySQL), in batches of 1000.
          */
-        private void copyFromOneSnapshot(Engine e, Connection dst, String dstSchema, List<TableJob> jobs, long id) throws SQLException {
+        private void copyFromOneSnapshot(Dialect e, Connection dst, String dstSchema, List<TableJob> jobs, long id) throws SQLException {
             try (Connection read = connector.open(current)) {
                 read.setAutoCommit(false);
                 read.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -303,20 +303,20 @@ public final class TenantRollback {
             }
         }
 
-        private long copyTable(Engine e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
+        private long copyTable(Dialect e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
             StringBuilder values = new StringBuilder();
             for (String c : j.writtenNames()) {
-                values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + j.type(c, dstSchema) + ")" : "?");
+                values.append(values.length() > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + j.type(c, dstSchema) + ")" : "?");
             }
             String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e) + ")"
-                    + (e == Engine.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
-            String select = "SELECT " + j.writeSelectList(e, e == Engine.POSTGRESQL) + j.own().fromWhereTenant(e, curSchema);
+                    + (e == Dialect.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
+            String select = "SELECT " + j.writeSelectList(e, e == Dialect.POSTGRESQL) + j.own().fromWhereTenant(e, curSchema);
             int cols = j.written().size();
             long rows = 0;
             dst.setAutoCommit(false);
             try (PreparedStatement sel = read.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                  PreparedStatement ins = dst.prepareStatement(insert)) {
-                sel.setFetchSize(e == Engine.MYSQL ? Integer.MIN_VALUE : 1000);
+                sel.setFetchSize(e == Dialect.MYSQL ? Integer.MIN_VALUE : 1000);
                 sel.setString(1, tenant);
                 try (ResultSet r = sel.executeQuery()) {
                     int inBatch = 0;
@@ -356,7 +356,7 @@ public final class TenantRollback {
          * self-references, are checked at its end). MySQL: batches of 1000 (FK checks are off for this session), so
          * no long row or gap locks on a database other tenants are using.
          */
-        private long deleteOld(Engine e, Connection c, String schema, TableJob j) throws SQLException {
+        private long deleteOld(Dialect e, Connection c, String schema, TableJob j) throws SQLException {
             List<String> key = j.def().keyColumns();
             String tbl = e.q(schema, j.name());
             String sql;
@@ -366,7 +366,7 @@ public final class TenantRollback {
                             + " the tenant's old rows");
                 }
                 sql = "DELETE FROM " + tbl + " WHERE " + e.q(j.own().tenantColumn()) + " = " + j.own().tenantParam(e, schema)
-                        + (e == Engine.MYSQL ? " LIMIT 1000" : "");
+                        + (e == Dialect.MYSQL ? " LIMIT 1000" : "");
             } else {
                 StringBuilder tuple = new StringBuilder(key.size() > 1 ? "(" : "");
                 StringBuilder sel = new StringBuilder();
@@ -378,7 +378,7 @@ public final class TenantRollback {
                     tuple.append(')');
                 }
                 String inner = "SELECT " + sel + j.own().fromWhereTenant(e, schema);
-                sql = e == Engine.POSTGRESQL ? "DELETE FROM " + tbl + " WHERE " + tuple + " IN (" + inner + ")"
+                sql = e == Dialect.POSTGRESQL ? "DELETE FROM " + tbl + " WHERE " + tuple + " IN (" + inner + ")"
                         : "DELETE FROM " + tbl + " WHERE " + tuple + " IN (SELECT * FROM (" + inner + " LIMIT 1000) k)";
             }
             long total = 0;
@@ -387,7 +387,7 @@ public final class TenantRollback {
                     p.setString(1, tenant);
                     int n = p.executeUpdate();
                     total += n;
-                    if (e == Engine.POSTGRESQL || n == 0) {
+                    if (e == Dialect.POSTGRESQL || n == 0) {
                         return total;
                     }
                 }
@@ -402,7 +402,7 @@ public final class TenantRollback {
                     return; // flipped: the old source is where the tenant lives now
                 }
                 try (Connection c = connector.open(old)) {
-                    SourceCapture cap = new SourceCapture(Engine.of(c), move.sourceSchema());
+                    SourceCapture cap = new SourceCapture(Dialect.of(c), move.sourceSchema());
                     if (!"fenced".equals(cap.state(c, tenant))) {
                         cap.createTables(c);
                         cap.setState(c, tenant, "fenced", move.id(), req.fenceTimeoutMs());
@@ -422,7 +422,7 @@ public final class TenantRollback {
             }
             armed = null;
             try (Connection c = connector.open(old)) {
-                new SourceCapture(Engine.of(c), move.sourceSchema()).revokeBypass(c, tenant);
+                new SourceCapture(Dialect.of(c), move.sourceSchema()).revokeBypass(c, tenant);
             } catch (SQLException ex) {
                 LOG.error("rollback of tenant '{}': could not remove its bypass rows on {}: {}", tenant, old.name(), TenantMover.oneLine(ex));
             }

@@ -54,7 +54,7 @@ class KillAtEachStepTest {
             assertEquals(RouteState.ACTIVE, f.route("acme").state());
             assertNull(f.journal.activeMigration("acme"));
             assertFalse(io.tenantroute.migrator.internal.TargetSchema.tableExists(
-                    engine == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL,
+                    engine == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL,
                     f.dst.connect(), engine == Engine.POSTGRESQL ? "public" : f.dst.name(), "invoices"), "abort drops what the move created");
             try (Connection c = f.src.connect(); PreparedStatement p = c.prepareStatement("UPDATE invoices SET total = 77 WHERE id = 1003")) {
                 assertEquals(1, p.executeUpdate(), "writable on the source after abort");

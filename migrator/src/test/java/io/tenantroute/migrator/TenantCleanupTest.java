@@ -40,8 +40,8 @@ class TenantCleanupTest {
         return new TenantCleanup(f.store, f.journal, TargetConnector.direct(), null);
     }
 
-    static io.tenantroute.migrator.internal.Engine ie(Engine e) {
-        return e == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL;
+    static io.tenantroute.config.Dialect ie(Engine e) {
+        return e == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL;
     }
 
     static String srcSchema(Fixture f) {

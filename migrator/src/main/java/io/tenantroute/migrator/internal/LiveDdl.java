@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,8 +46,8 @@ public final class LiveDdl {
      * @param timeoutMs how long to keep trying, in milliseconds
      * @throws SQLException {@code TR011} when the table stayed in use for {@code timeoutMs}; other vendor errors as they are
      */
-    public static void execute(Engine e, Connection c, String ddl, String what, long timeoutMs) throws SQLException {
-        if (e != Engine.MYSQL) {
+    public static void execute(Dialect e, Connection c, String ddl, String what, long timeoutMs) throws SQLException {
+        if (e != Dialect.MYSQL) {
             try (Statement s = c.createStatement()) {
                 s.execute(ddl);
             }
