@@ -149,16 +149,16 @@ public final class TenantArchives {
                         + schema + " has the column " + tenantColumn);
             }
             Archiving.prepareDirectory(dir, tenant);
-            long id = journal.begin(MigrationJournal.EXPORT, tenant, src.name(), schema, "file", null, "export", operator);
+            long id = journal.begin(JournalKind.EXPORT, tenant, src.name(), schema, "file", null, "export", null, operator);
             try {
-                l.step("export", jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
+                l.step(MoveStep.EXPORT.journalName(), jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                 ArchiveManifest m = Archiving.write(e, c, src, schema, jobs, tenant, dir, "export", id, null, journal, "export", l);
-                journal.finish(id, "done", null);
-                l.step("done", m.totalRows() + " rows in " + dir);
+                journal.finish(id, JournalStatus.DONE, null);
+                l.step(MoveStep.DONE.journalName(), m.totalRows() + " rows in " + dir);
                 return new ExportResult(id, dir, m);
             } catch (SQLException | RuntimeException ex) {
                 Archiving.removeIncomplete(dir);
-                journal.finish(id, "failed", TenantMover.oneLine(ex));
+                journal.finish(id, JournalStatus.FAILED, TenantMover.oneLine(ex));
                 throw ex;
             }
         }
@@ -243,11 +243,11 @@ public final class TenantArchives {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("import of " + where + " refused: " + String.join("; ", problems)
                         + " — nothing was changed");
             }
-            long id = journal.begin(MigrationJournal.IMPORT, tenant, "file", null, dst.name(), schema, req.route() ? "import+route" : "import",
-                    req.operator());
+            long id = journal.begin(JournalKind.IMPORT, tenant, "file", null, dst.name(), schema, req.route() ? "import+route" : "import",
+                    null, req.operator());
             List<String> created = new ArrayList<>();
             try {
-                l.step("schema", dst.name() + "/" + schema);
+                l.step(MoveStep.SCHEMA.journalName(), dst.name() + "/" + schema);
                 if (!schemaExists) {
                     TargetSchema.createSchema(de, d, schema);
                 }
@@ -255,13 +255,13 @@ public final class TenantArchives {
                     if (!existing.containsKey(t.name())) {
                         createTable(de, d, schema, t, sameEngine);
                         created.add(t.name());
-                        journal.tableStep(id, "create", t.name(), 0, null);
+                        journal.tableStep(id, MoveStep.CREATE, t.name(), 0, null);
                     }
                 }
                 Map<String, Catalog.Table> tables = Catalog.read(d, de, schema);
-                l.step("load", m.tables().size() + " table(s), " + m.totalRows() + " rows");
+                l.step(MoveStep.LOAD.journalName(), m.tables().size() + " table(s), " + m.totalRows() + " rows");
                 load(de, d, schema, m, tables, req.archive(), id, l);
-                l.step("constraints", "");
+                l.step(MoveStep.CONSTRAINTS.journalName(), "");
                 Set<String> createdSet = new HashSet<>(created);
                 for (ArchiveManifest.Table t : m.tables()) {
                     if (createdSet.contains(t.name())) {
@@ -278,18 +278,18 @@ public final class TenantArchives {
                     }
                 }
                 String reason = TenantMover.oneLine(ex);
-                journal.finish(id, "failed", reason);
+                journal.finish(id, JournalStatus.FAILED, reason);
                 if (TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
                     throw ex;
                 }
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("import of " + where + " failed: " + reason + "; nothing was kept", ex);
             }
-            l.step("verify", "");
+            l.step(MoveStep.VERIFY.journalName(), "");
             Map<String, Catalog.Table> tables = Catalog.read(d, de, schema);
             List<TableVerification> out = new ArrayList<>();
             for (ArchiveManifest.Table t : m.tables()) {
                 Checksums.Result r = Checksums.compute(de, d, schema, job(t, tables), tenant, null);
-                journal.tableStep(id, "verify", t.name(), r.rows(), r.checksum());
+                journal.tableStep(id, MoveStep.VERIFY, t.name(), r.rows(), r.checksum());
                 List<String> why = new ArrayList<>();
                 if (r.rows() != t.rows()) {
                     why.add(r.rows() + " rows on the target, " + t.rows() + " in the archive");
@@ -307,11 +307,11 @@ public final class TenantArchives {
                         b.append(b.length() > 0 ? "; " : "").append(tv.table()).append(": ").append(String.join(", ", tv.mismatches()));
                     }
                 }
-                journal.finish(id, "failed", "verification against the manifest failed: " + b);
+                journal.finish(id, JournalStatus.FAILED, "verification against the manifest failed: " + b);
                 LOG.warn("import of {}: verification against the manifest failed: {}", where, b);
             } else {
                 if (req.route()) {
-                    l.step("route", dst.name() + (req.schema() != null ? "/" + req.schema() : ""));
+                    l.step(MoveStep.ROUTE.journalName(), dst.name() + (req.schema() != null ? "/" + req.schema() : ""));
                     Route r = store.route(tenant).orElse(null);
                     if (r == null) {
                         store.setRoute(tenant, dst.name(), req.schema());
@@ -320,8 +320,8 @@ public final class TenantArchives {
                     }
                     routed = true;
                 }
-                journal.finish(id, "done", null);
-                l.step("done", m.totalRows() + " rows imported and verified");
+                journal.finish(id, JournalStatus.DONE, null);
+                l.step(MoveStep.DONE.journalName(), m.totalRows() + " rows imported and verified");
             }
             return new ImportResult(id, m, report, created, routed);
         }
@@ -413,7 +413,7 @@ public final class TenantArchives {
                 l.tableStarted(t.name(), t.rows());
                 long n = loadTable(e, d, schema, t, tables.get(t.name()), dir, rows -> l.tableProgress(t.name(), rows));
                 l.tableDone(t.name(), n);
-                journal.tableStep(id, "load", t.name(), n, null);
+                journal.tableStep(id, MoveStep.LOAD, t.name(), n, null);
             }
             d.commit();
         } catch (SQLException | RuntimeException ex) {

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * only when it finished at least {@link CleanupRequest#olderThan()} ago. Every refusal is a {@code TR011} before
  * anything changed (no journal row, no file, no row).
  *
- * <p>Steps, journaled as kind {@link MigrationJournal#CLEANUP} with mode {@code move:<id>} (see
+ * <p>Steps, journaled as kind {@link JournalKind#CLEANUP} naming the move ({@link MigrationJournal.Migration#cleanedMoveId()}, see
  * {@link MigrationJournal#cleanedUp(long)}): {@code archive} (the tenant's rows still on the old source, one
  * read-only snapshot, manifest written last; the path in an {@code archive-file} step), {@code delete} (reverse FK
  * order, batches of {@link CleanupRequest#batchRows()} rows, each in its own short transaction), {@code unfence}
@@ -152,10 +152,10 @@ public final class TenantCleanup {
         Long active = journal.activeMigration(tenant);
         if (active != null) {
             MigrationJournal.Migration a = journal.get(active);
-            if (a != null && MigrationJournal.CLEANUP.equals(a.kind())) {
+            if (a != null && a.is(JournalKind.CLEANUP)) {
                 resumeId = active;
-                move = journal.get(Long.parseLong(a.mode().substring(MigrationJournal.CLEANED_MOVE_PREFIX.length())));
-            } else if (a != null && MigrationJournal.MOVE.equals(a.kind())) {
+                move = journal.get(a.cleanedMoveId());
+            } else if (a != null && a.is(JournalKind.MOVE)) {
                 throw refused(who, "move " + a.id() + " to " + a.target() + " is running or was interrupted at step " + a.step()
                         + "; cleanup needs a completed move whose verification passed (finish it with migrate --resume, or --abort)");
             } else {
@@ -206,32 +206,32 @@ public final class TenantCleanup {
             if (jobs.isEmpty()) {
                 throw refused(who, "no table in " + src.name() + "/" + schema + " has the column " + req.tenantColumn());
             }
-            long id = resumeId != null ? resumeId : journal.begin(MigrationJournal.CLEANUP, tenant, move.source(), move.sourceSchema(),
-                    move.target(), move.targetSchema(), MigrationJournal.CLEANED_MOVE_PREFIX + move.id(), req.operator());
-            String step = "archive";
+            long id = resumeId != null ? resumeId : journal.begin(JournalKind.CLEANUP, tenant, move.source(), move.sourceSchema(),
+                    move.target(), move.targetSchema(), "online", move.id(), req.operator());
+            MoveStep step = MoveStep.ARCHIVE;
             try {
                 // 1. archive (or keep the complete one an interrupted run wrote)
                 journal.step(id, step);
                 String shown = requested.toAbsolutePath().toString();
-                journal.tableStep(id, "archive-file", shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
+                journal.tableStep(id, MoveStep.ARCHIVE_FILE, shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
                 ArchiveManifest m;
                 boolean reused = existing != null;
                 if (reused) {
                     m = existing;
-                    l.step("archive", "complete archive kept: " + dir + " (" + m.totalRows() + " rows)");
+                    l.step(MoveStep.ARCHIVE.journalName(), "complete archive kept: " + dir + " (" + m.totalRows() + " rows)");
                 } else {
                     if (Files.exists(dir)) {
                         Archiving.removeIncomplete(dir);
                     }
                     Archiving.prepareDirectory(dir, tenant);
-                    l.step("archive", jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
+                    l.step(MoveStep.ARCHIVE.journalName(), jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                     m = Archiving.write(e, s, src, schema, jobs, tenant, dir, "cleanup", id, move.id(), journal, "archive", l);
                     if (zip) {
                         Archiving.zip(dir, requested, tenant);
                     }
                 }
                 // 2. delete, children first, in short transactions
-                step = "delete";
+                step = MoveStep.DELETE;
                 SourceCapture cap = new SourceCapture(e, schema);
                 boolean fenceTable = cap.tablesExist(s);
                 for (TableJob j : jobs) {
@@ -243,23 +243,23 @@ public final class TenantCleanup {
                     }
                 }
                 journal.step(id, step);
-                l.step("delete", "batches of " + req.batchRows() + " rows, reverse FK order");
+                l.step(MoveStep.DELETE.journalName(), "batches of " + req.batchRows() + " rows, reverse FK order");
                 Map<String, Long> deleted = new LinkedHashMap<>();
                 for (int i = jobs.size() - 1; i >= 0; i--) {
                     TableJob j = jobs.get(i);
                     l.tableStarted(j.name(), Archiving.count(e, s, schema, j, tenant));
                     long n = deleteAll(e, s, schema, cap, fenceTable, j, tenant, req.batchRows(), rows -> l.tableProgress(j.name(), rows));
                     deleted.put(j.name(), n);
-                    journal.tableStep(id, "delete", j.name(), n, null);
+                    journal.tableStep(id, MoveStep.DELETE, j.name(), n, null);
                     l.tableDone(j.name(), n);
                 }
                 // 3. the tenant's fence row and captured changes; the shared triggers stay
-                step = "unfence";
+                step = MoveStep.UNFENCE;
                 journal.step(id, step);
-                l.step("unfence", src.name() + "/" + schema + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
+                l.step(MoveStep.UNFENCE.journalName(), src.name() + "/" + schema + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
                 cap.unfence(s, tenant);
-                journal.finish(id, "done", null);
-                l.step("done", "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
+                journal.finish(id, JournalStatus.DONE, null);
+                l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
                 LOG.info("{}: move {} cleaned up on {}/{}, archive {}", who, move.id(), src.name(), schema, dir);
                 return new CleanupResult(id, move.id(), src.name(), schema, requested, m, reused, deleted);
             } catch (SQLException | RuntimeException ex) {
@@ -268,7 +268,7 @@ public final class TenantCleanup {
                     Archiving.removeIncomplete(dir);
                 }
                 try {
-                    journal.finish(id, "failed", reason);
+                    journal.finish(id, JournalStatus.FAILED, reason);
                 } catch (SQLException je) {
                     ex.addSuppressed(je);
                 }
@@ -288,13 +288,13 @@ public final class TenantCleanup {
         List<MigrationJournal.Migration> h = journal.history(tenant, 10_000);
         MigrationJournal.Migration newest = null;
         for (MigrationJournal.Migration m : h) {
-            if (!MigrationJournal.MOVE.equals(m.kind())) {
+            if (!m.is(JournalKind.MOVE)) {
                 continue;
             }
             if (newest == null) {
                 newest = m;
             }
-            if ("done".equals(m.status())) {
+            if (m.is(JournalStatus.DONE)) {
                 return m;
             }
         }
@@ -306,19 +306,19 @@ public final class TenantCleanup {
         boolean verified = false;
         boolean flipped = false;
         for (MigrationJournal.Step s : journal.steps(move.id())) {
-            verified |= "verify".equals(s.step()) && s.table() != null;
-            flipped |= "flip".equals(s.step());
+            verified |= MoveStep.VERIFY.is(s.step()) && s.table() != null;
+            flipped |= MoveStep.FLIP.is(s.step());
         }
-        if (!"done".equals(move.status()) || !verified || !flipped) {
+        if (!move.is(JournalStatus.DONE) || !verified || !flipped) {
             throw refused(who, "move " + move.id() + " to " + move.target() + " has not passed verification (status " + move.status()
                     + ", step " + move.step() + "); cleanup needs a completed move whose verification passed");
         }
         for (MigrationJournal.Migration m : journal.history(tenant, 10_000)) {
-            if (m.id() > move.id() && MigrationJournal.ROLLBACK.equals(m.kind()) && "done".equals(m.status())) {
+            if (m.id() > move.id() && m.is(JournalKind.ROLLBACK) && m.is(JournalStatus.DONE)) {
                 throw refused(who, "move " + move.id() + " was rolled back (migration " + m.id() + "): its old rows are live data again");
             }
-            if (MigrationJournal.CLEANUP.equals(m.kind()) && "done".equals(m.status())
-                    && (MigrationJournal.CLEANED_MOVE_PREFIX + move.id()).equals(m.mode())) {
+            if (m.is(JournalKind.CLEANUP) && m.is(JournalStatus.DONE)
+                    && Long.valueOf(move.id()).equals(m.cleanedMoveId())) {
                 throw refused(who, "move " + move.id() + " was already cleaned up (migration " + m.id() + ")");
             }
         }
@@ -346,9 +346,9 @@ public final class TenantCleanup {
         }
         // an interrupted cleanup of this move names its archive in an archive-file step
         for (MigrationJournal.Migration m : journal.history(tenant, 10_000)) {
-            if (MigrationJournal.CLEANUP.equals(m.kind()) && (MigrationJournal.CLEANED_MOVE_PREFIX + move.id()).equals(m.mode())) {
+            if (m.is(JournalKind.CLEANUP) && Long.valueOf(move.id()).equals(m.cleanedMoveId())) {
                 for (MigrationJournal.Step s : journal.steps(m.id())) {
-                    if ("archive-file".equals(s.step()) && s.table() != null) {
+                    if (MoveStep.ARCHIVE_FILE.is(s.step()) && s.table() != null) {
                         return Path.of(s.table());
                     }
                 }

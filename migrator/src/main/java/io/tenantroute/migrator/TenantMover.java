@@ -366,7 +366,7 @@ public final class TenantMover {
         long replayed = 0;
         IncrementalVerifier verifier = null;
         Map<String, List<String>> unvalidated = new LinkedHashMap<>();
-        String step = "schema";
+        MoveStep step = MoveStep.SCHEMA;
         try (Connection src = connector.open(x.src); Connection dst = connector.open(x.dst)) {
             // 1. schema on the target
             enter(x, id, l, step, x.dst.name() + "/" + x.dstSchema);
@@ -379,13 +379,13 @@ public final class TenantMover {
                 // the types the tables use first (PostgreSQL): their DDL names them
                 for (String t : PgTypes.create(dst, x.dstSchema, x.types)) {
                     createdTypes.add(t);
-                    journal.tableStep(id, "create-type", t, 0, null);
+                    journal.tableStep(id, MoveStep.CREATE_TYPE, t, 0, null);
                 }
                 for (TableJob j : x.jobs) {
                     if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
                         TargetSchema.createTable(x.de, dst, x.dstSchema, j);
                         created.add(j.name());
-                        journal.tableStep(id, "create", j.name(), 0, null);
+                        journal.tableStep(id, MoveStep.CREATE, j.name(), 0, null);
                     }
                 }
             }
@@ -393,13 +393,13 @@ public final class TenantMover {
                 if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, t.name())) {
                     TargetSchema.createTable(x.de, dst, x.dstSchema, ReferenceTables.job(t));
                     created.add(t.name());
-                    journal.tableStep(id, "create", t.name(), 0, null);
+                    journal.tableStep(id, MoveStep.CREATE, t.name(), 0, null);
                 }
             }
             Map<String, TableJob> jobMap = x.jobMap();
             Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
             // 2. capture (online) or suspend + fence (offline), before any row is read
-            step = req.mode() == MoveMode.ONLINE ? "capture" : "suspend";
+            step = req.mode() == MoveMode.ONLINE ? MoveStep.CAPTURE : MoveStep.SUSPEND;
             enter(x, id, l, step, x.src.name() + "/" + x.srcSchema);
             cap.createTables(src);
             if (req.mode() == MoveMode.OFFLINE) {
@@ -413,7 +413,7 @@ public final class TenantMover {
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
             boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
-            step = "copy";
+            step = MoveStep.COPY;
             enter(x, id, l, step, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
                     + (x.alreadyCopied.isEmpty() ? "" : ", " + x.alreadyCopied.size() + " copied before the interruption"));
             for (TableJob j : x.jobs) {
@@ -432,7 +432,7 @@ public final class TenantMover {
             }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
-                step = "catchup";
+                step = MoveStep.CATCHUP;
                 enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
                 long sinceVacuum = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
@@ -441,13 +441,13 @@ public final class TenantMover {
                     sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step("catchup", "round " + (round + 1) + ", " + pending + " pending");
+                    l.step(MoveStep.CATCHUP.journalName(), "round " + (round + 1) + ", " + pending + " pending");
                     if (pending <= req.lagRows()) {
                         break;
                     }
                 }
                 // 5. compare everything once, before the freeze; from here on only changed keys are re-read
-                step = "preverify";
+                step = MoveStep.PREVERIFY;
                 enter(x, id, l, step, "");
                 // name the destination in the route: routers open connections to it now, not when the flip releases
                 // every held transaction at once (a pool that starts empty opens its connections one at a time)
@@ -464,7 +464,7 @@ public final class TenantMover {
                 }
                 checkReferences(x, src, referenceSums);
                 verifier.baseline(src, dst);
-                l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
+                l.step(MoveStep.PREVERIFY.journalName(), verifier.toRecheck() + " key(s) differ after the copy");
                 long best = Long.MAX_VALUE;
                 int worse = 0;
                 for (int round = 0; round < req.maxCatchUpRounds(); round++) {
@@ -473,7 +473,7 @@ public final class TenantMover {
                     sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
                     long pending = replayer.pending(src);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step("preverify", "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
+                    l.step(MoveStep.PREVERIFY.journalName(), "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
                     if (pending <= req.lagRows()) {
                         break;
                     }
@@ -509,7 +509,7 @@ public final class TenantMover {
                     last = n;
                 }
                 // 6. freeze, fence, final replay
-                step = "freeze";
+                step = MoveStep.FREEZE;
                 enter(x, id, l, step, "");
                 routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.FROZEN,
                         x.dst.name());
@@ -517,15 +517,15 @@ public final class TenantMover {
                 x.frozen = true;
                 x.pauseStep = "freeze";
                 x.pauseMark = pauseStart;
-                step = "fence";
+                step = MoveStep.FENCE;
                 enter(x, id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
                 cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
-                step = "replay";
+                step = MoveStep.REPLAY;
                 enter(x, id, l, step, "");
                 replayed += finalReplay(x, cap, replayer, src, dst);
             }
             // 7. constraints, counters, verify
-            step = "constraints";
+            step = MoveStep.CONSTRAINTS;
             enter(x, id, l, step, "");
             Set<String> moved = new java.util.HashSet<>(jobMap.keySet());
             x.references.forEach(t -> moved.add(t.name())); // FKs from owned tables to copied reference tables come along
@@ -543,7 +543,7 @@ public final class TenantMover {
             if (verifier == null) {
                 checkReferences(x, src, referenceSums);
             }
-            step = "verify";
+            step = MoveStep.VERIFY;
             enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
             VerifyReport report = verifier == null
                     ? verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit())
@@ -560,7 +560,7 @@ public final class TenantMover {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("verification failed for tenant '" + tenant + "': " + b);
             }
             // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
-            step = "flip";
+            step = MoveStep.FLIP;
             enter(x, id, l, step, x.dst.name());
             if (dstFenced) {
                 new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
@@ -573,7 +573,7 @@ public final class TenantMover {
             journalVerification(id, report);
             MoveMetrics.writePause(x.dst.name(), pauseMs);
             MoveMetrics.rowsCopied(x.dst.name(), copied.get());
-            step = "cleanup";
+            step = MoveStep.CLEANUP;
             validateAfterFlip(x, dst, unvalidated, id);
             try {
                 replayer.clearFenced(src);
@@ -581,15 +581,15 @@ public final class TenantMover {
             } catch (SQLException ex) {
                 LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));
             }
-            journal.finish(id, "done", null);
-            l.step("done", "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
+            journal.finish(id, JournalStatus.DONE, null);
+            l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
                     + (x.pauseParts.length() > 0 ? " (" + x.pauseParts + " ms)" : ""));
             LOG.info("tenant '{}' moved from {} to {}: {} rows copied, {} changes replayed, write pause {} ms", tenant, x.src.name(),
                     x.dst.name(), copied.get(), replayed, pauseMs);
             return new MoveResult(id, x.plan, report, copied.get(), replayed, pauseMs, v);
         } catch (SQLException | RuntimeException ex) {
             if (flipped) {
-                journal.finish(id, "done", "after flip: " + oneLine(ex));
+                journal.finish(id, JournalStatus.DONE, "after flip: " + oneLine(ex));
                 throw ex;
             }
             String reason = "step " + step + ": " + oneLine(ex);
@@ -597,7 +597,7 @@ public final class TenantMover {
             rollBack(x, cap, routeVersion, created, createdTypes);
             try {
                 x.flushDeferredSteps(id);
-                journal.finish(id, "failed", reason);
+                journal.finish(id, JournalStatus.FAILED, reason);
             } catch (SQLException je) {
                 ex.addSuppressed(je);
             }
@@ -649,7 +649,7 @@ public final class TenantMover {
         String tenant = x.req.tenant();
         long replayed = 0;
         long start = System.nanoTime();
-        l.step("throttle", pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
+        l.step(MoveStep.THROTTLE.journalName(), pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
         LOG.info("tenant '{}': {} change(s) pending and not draining; throttling its transactions until the cutover", tenant, pending);
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(THROTTLE_MAX_MS);
         long best = pending;
@@ -659,7 +659,7 @@ public final class TenantMover {
             replayed += replayer.round(src, dst);
             pending = replayer.pending(src);
             MoveMetrics.catchUpLag(x.dst.name(), pending);
-            l.step("throttle", "round " + (++round) + ": " + pending + " change(s) pending");
+            l.step(MoveStep.THROTTLE.journalName(), "round " + (++round) + ": " + pending + " change(s) pending");
             worse = pending < best ? 0 : worse + 1;
             best = Math.min(best, pending);
         }
@@ -725,8 +725,8 @@ public final class TenantMover {
                 TargetSchema.truncate(x.de, dst, x.dstSchema, t.name());
             }
             long n = ReferenceTables.copy(x.se, src, x.srcSchema, dst, x.dstSchema, t);
-            journal.tableStep(id, "copy-reference", t.name(), n, null);
-            l.step("copy", "reference table " + t.name() + ": " + n + " row(s) copied whole");
+            journal.tableStep(id, MoveStep.COPY_REFERENCE, t.name(), n, null);
+            l.step(MoveStep.COPY.journalName(), "reference table " + t.name() + ": " + n + " row(s) copied whole");
             sums.put(t.name(), ReferenceTables.checksum(x.de, dst, x.dstSchema, t));
         }
         return sums;
@@ -763,7 +763,7 @@ public final class TenantMover {
                 LOG.warn("tenant '{}' moved to {}; foreign key(s) {} of {} stay NOT VALID: {}", x.req.tenant(), x.dst.name(), en.getValue(),
                         en.getKey(), oneLine(ex));
                 try {
-                    journal.tableStep(id, "fk-not-valid", en.getKey(), -1, null);
+                    journal.tableStep(id, MoveStep.FK_NOT_VALID, en.getKey(), -1, null);
                 } catch (SQLException je) {
                     LOG.warn("could not journal it: {}", oneLine(je));
                 }
@@ -773,7 +773,7 @@ public final class TenantMover {
 
     private void journalVerification(long id, VerifyReport report) throws SQLException {
         for (TableVerification tv : report.tables()) {
-            journal.tableStep(id, "verify", tv.table(), tv.targetRows(), tv.targetChecksum());
+            journal.tableStep(id, MoveStep.VERIFY, tv.table(), tv.targetRows(), tv.targetChecksum());
         }
     }
 
@@ -781,16 +781,17 @@ public final class TenantMover {
      * Enters a step: journal, listener, log. Inside the freeze the journal write (two statements on the control
      * database) waits until the flip or the rollback: the route's {@code frozen} state records where the move is.
      */
-    private void enter(Ctx x, long id, MoveListener l, String step, String detail) throws SQLException {
+    private void enter(Ctx x, long id, MoveListener l, MoveStep step, String detail) throws SQLException {
         if (x.frozen) {
-            x.pauseStep(step);
-            x.deferredSteps.add(step);
+            x.pauseStep(step.journalName());
+            x.deferredSteps.add(step.journalName());
         } else {
             journal.step(id, step);
         }
-        l.step(step, detail);
+        l.step(step.journalName(), detail);
         LOG.info("step {} {}", step, detail);
     }
+
 
     /**
      * Undo before the flip: unfence, route active again on the source (unfrozen, unthrottled, resumed, without the
@@ -896,7 +897,7 @@ public final class TenantMover {
                         deferForeignKeysForCopy(x, d, created);
                         long n = Copier.copy(x.se, s, x.srcSchema, d, x.dstSchema, j, x.req.tenant(), rows -> l.tableProgress(j.name(), rows));
                         copied.addAndGet(n);
-                        journal.tableStep(id, "copy", j.name(), n, null);
+                        journal.tableStep(id, MoveStep.COPY, j.name(), n, null);
                         l.tableDone(j.name(), n);
                     }
                     return null;
@@ -1040,7 +1041,7 @@ public final class TenantMover {
         boolean flipped = route.target().equals(m.target()) && (!m.target().equals(m.source())
                 || java.util.Objects.equals(route.schema(), emptyToNull(m.targetSchema())));
         if (flipped) {
-            journal.finish(id, "done", "aborted after the flip: the tenant already lives on " + m.target());
+            journal.finish(id, JournalStatus.DONE, "aborted after the flip: the tenant already lives on " + m.target());
             return id;
         }
         Target src = resolve(m.source());
@@ -1053,9 +1054,9 @@ public final class TenantMover {
         List<String> created = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(id)) {
-            if ("create".equals(st.step()) && st.table() != null) {
+            if (MoveStep.CREATE.is(st.step()) && st.table() != null) {
                 created.add(st.table());
-            } else if ("create-type".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE_TYPE.is(st.step()) && st.table() != null) {
                 createdTypes.add(st.table());
             }
         }
@@ -1071,7 +1072,7 @@ public final class TenantMover {
                 }
             }
         }
-        journal.finish(id, "aborted", null);
+        journal.finish(id, JournalStatus.ABORTED, null);
         return id;
     }
 
@@ -1098,12 +1099,12 @@ public final class TenantMover {
         if (cont != null) {
             LOG.info("continuing move {} of tenant '{}' to {}: {} of {} table(s) already copied", id, req.tenant(), m.target(),
                     cont.alreadyCopied.size(), cont.jobs.size());
-            journal.step(id, "resume");
+            journal.step(id, MoveStep.RESUME);
             return run(cont, id, listener);
         }
         abort(req.tenant());
         MigrationJournal.Migration after = journal.get(id);
-        if ("done".equals(after.status())) {
+        if (after.is(JournalStatus.DONE)) {
             return null;
         }
         LOG.info("resuming move of tenant '{}' (migration {} from {} rolled back, starting again)", req.tenant(), id, m.source());
@@ -1112,7 +1113,7 @@ public final class TenantMover {
 
     /** @return a context that continues move {@code m} from its catch-up, or null when it has to start again */
     private Ctx continuation(MoveRequest req, MigrationJournal.Migration m) throws SQLException {
-        if (!MigrationJournal.MOVE.equals(m.kind()) || !"online".equals(m.mode()) || req.mode() != MoveMode.ONLINE
+        if (!m.is(JournalKind.MOVE) || !"online".equals(m.mode()) || req.mode() != MoveMode.ONLINE
                 || !m.target().equals(req.target())) {
             return null;
         }
@@ -1124,11 +1125,11 @@ public final class TenantMover {
         List<String> createdTables = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(m.id())) {
-            if ("copy".equals(st.step()) && st.table() != null) {
+            if (MoveStep.COPY.is(st.step()) && st.table() != null) {
                 copiedTables.add(st.table());
-            } else if ("create".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE.is(st.step()) && st.table() != null) {
                 createdTables.add(st.table());
-            } else if ("create-type".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE_TYPE.is(st.step()) && st.table() != null) {
                 createdTypes.add(st.table());
             }
         }
@@ -1206,11 +1207,11 @@ public final class TenantMover {
             for (String t : FlywaySchema.tableNames(x.de, dst, x.dstSchema)) {
                 if (!before.contains(t)) {
                     created.add(t);
-                    journal.tableStep(id, "create", t, 0, null);
+                    journal.tableStep(id, MoveStep.CREATE, t, 0, null);
                 }
             }
         }
-        l.step("schema", ran + " migration(s) applied from " + fs.location() + ", " + created.size() + " table(s) created");
+        l.step(MoveStep.SCHEMA.journalName(), ran + " migration(s) applied from " + fs.location() + ", " + created.size() + " table(s) created");
         Map<String, Catalog.Table> have = Catalog.read(dst, x.de, x.dstSchema);
         List<String> diffs = FlywaySchema.differences(x.de, x.jobs, have);
         if (!diffs.isEmpty()) {
@@ -1220,7 +1221,7 @@ public final class TenantMover {
         }
         List<String> dropped = FlywaySchema.dropForeignKeys(x.de, dst, x.dstSchema, x.jobMap().keySet(), have);
         if (!dropped.isEmpty()) {
-            l.step("schema", "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
+            l.step(MoveStep.SCHEMA.journalName(), "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
         }
     }
 
@@ -1275,8 +1276,8 @@ public final class TenantMover {
             }
             throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
         }
-        long id = journal.begin(MigrationJournal.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
-                req.mode().name().toLowerCase(java.util.Locale.ROOT), req.operator());
+        long id = journal.begin(JournalKind.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
+                req.mode().name().toLowerCase(java.util.Locale.ROOT), null, req.operator());
         return run(x, id, listener);
     }
 }

@@ -118,7 +118,7 @@ public final class TenantRollback {
             List<MigrationJournal.Migration> history = journal.history(tenant, HISTORY);
             MigrationJournal.Migration m = null;
             for (MigrationJournal.Migration h : history) {
-                if (MigrationJournal.MOVE.equals(h.kind()) && "done".equals(h.status())) {
+                if (h.is(JournalKind.MOVE) && h.is(JournalStatus.DONE)) {
                     m = h;
                     break;
                 }
@@ -134,11 +134,11 @@ public final class TenantRollback {
                         + "; the archive is named in its journal)");
             }
             for (MigrationJournal.Migration h : history) {
-                if (h.id() > m.id() && "done".equals(h.status()) && MigrationJournal.CLEANUP.equals(h.kind())) {
+                if (h.id() > m.id() && h.is(JournalStatus.DONE) && h.is(JournalKind.CLEANUP)) {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: its old rows on "
                             + m.source() + " were cleaned up (cleanup " + h.id() + " after move " + m.id() + ")");
                 }
-                if (h.id() > m.id() && "done".equals(h.status()) && MigrationJournal.ROLLBACK.equals(h.kind())) {
+                if (h.id() > m.id() && h.is(JournalStatus.DONE) && h.is(JournalKind.ROLLBACK)) {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: move " + m.id()
                             + " was already rolled back (rollback " + h.id() + ")");
                 }
@@ -223,10 +223,8 @@ public final class TenantRollback {
                                 + ": " + String.join("; ", hits)));
             }
             List<String> ranges = new ArrayList<>();
-            for (MigrationJournal.Step st : journal.steps(move.id())) {
-                if ("identity".equals(st.step())) {
-                    ranges.add(st.table() + "." + st.checksum() + " from " + st.rows());
-                }
+            for (MigrationJournal.IdentityRange r : journal.identityRanges(move.id())) {
+                ranges.add(r.table() + "." + r.column() + " from " + r.start());
             }
             checks.add(new PreCheck("identity ranges", true, ranges.isEmpty() ? "none recorded by move " + move.id()
                     + " (no identity columns, or a move before ranges were kept apart): the key check above is the guard"
@@ -252,11 +250,11 @@ public final class TenantRollback {
                     journal.identityRange(id, r.table(), r.column(), r.start());
                 }
             }
-            listener.step("replace", "removing the tenant's old rows on " + old.name() + "/" + dstSchema);
+            listener.step(MoveStep.REPLACE.journalName(), "removing the tenant's old rows on " + old.name() + "/" + dstSchema);
             for (int i = jobs.size() - 1; i >= 0; i--) { // children first
                 TableJob j = jobs.get(i);
                 long n = deleteOld(e, dst, dstSchema, j);
-                journal.tableStep(id, "replace", j.name(), n, null);
+                journal.tableStep(id, MoveStep.REPLACE, j.name(), n, null);
                 LOG.info("rollback of tenant '{}': {} old row(s) of {} removed on {}", tenant, n, j.name(), old.name());
             }
             if (req.mode() == MoveMode.OFFLINE) {
@@ -289,7 +287,7 @@ public final class TenantRollback {
                         }
                         long n = copyTable(e, read, dst, dstSchema, j);
                         copied += n;
-                        journal.tableStep(id, "copy", j.name(), n, null);
+                        journal.tableStep(id, MoveStep.COPY, j.name(), n, null);
                         listener.tableDone(j.name(), n);
                     }
                     read.commit();

@@ -106,7 +106,7 @@ class TenantCleanupTest {
             MigrationJournal.Migration j = f.journal.get(r.migrationId());
             assertEquals(MigrationJournal.CLEANUP, j.kind());
             assertEquals("done", j.status());
-            assertEquals("move:" + moved.migrationId(), j.mode());
+            assertEquals(Long.valueOf(moved.migrationId()), j.cleanedMoveId());
             assertNotNull(f.journal.cleanedUp(moved.migrationId()));
             assertTrue(f.journal.steps(r.migrationId()).stream().anyMatch(s -> "delete".equals(s.step()) && "invoices".equals(s.table()) && s.rows() == 30));
             assertTrue(f.journal.steps(r.migrationId()).stream().anyMatch(s -> "unfence".equals(s.step())));
