@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Removes a tenant's old rows from the source of its completed move: archive first, then delete, then drop the
  * tenant's fence and captured changes there.
  *
- * <p>Only after a move of kind {@code move}, status {@code done}, whose journal has its {@code verify} table steps
+ * <p>Only after a move of kind {@code move} or {@code rollback} (the tenant's newest of either; after a rollback the
+ * rows left behind are those on the rolled-back move's destination), status {@code done}, whose journal has its {@code verify} table steps
  * and its {@code flip}, that was not rolled back, and whose target the tenant's route points at now; optionally
  * only when it finished at least {@link CleanupRequest#olderThan()} ago. Every refusal is a {@code TR011} before
  * anything changed (no journal row, no file, no row).
@@ -288,7 +289,8 @@ public final class TenantCleanup {
         List<MigrationJournal.Migration> h = journal.history(tenant, 10_000);
         MigrationJournal.Migration newest = null;
         for (MigrationJournal.Migration m : h) {
-            if (!m.is(JournalKind.MOVE)) {
+            // a rollback is a move too here: after one, its source (the former destination) holds the stale rows
+            if (!m.is(JournalKind.MOVE) && !m.is(JournalKind.ROLLBACK)) {
                 continue;
             }
             if (newest == null) {

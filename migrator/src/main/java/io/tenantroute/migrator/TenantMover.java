@@ -160,7 +160,30 @@ public final class TenantMover {
      * @throws SQLException {@code TR006} invalid tenant, {@code TR005} unknown target, {@code TR010} map unreadable
      */
     public MovePlan plan(MoveRequest req) throws SQLException {
+        MigrationJournal.Migration left = leftBehind(req);
+        if (left != null) {
+            return rollbacks().planMoveBack(req, left);
+        }
         return plan(new Ctx(req)).plan;
+    }
+
+    private TenantRollback rollbacks() {
+        return new TenantRollback(store, journal, connector, sharedTarget);
+    }
+
+    /**
+     * Blue-green: the destination is a former location of the tenant that still holds its fenced, stale rows (the
+     * former destination of a rolled-back move, or the source of a move that was not cleaned up).
+     *
+     * @return the journaled operation that left them there, or null
+     */
+    private MigrationJournal.Migration leftBehind(MoveRequest req) throws SQLException {
+        TenantIds.requireValid(req.tenant());
+        Route route = store.route(req.tenant()).orElse(Route.implicitShared(req.tenant()));
+        if (route.target().equals(req.target()) || route.state() != RouteState.ACTIVE) {
+            return null; // same target (schema moves) or not movable now: the normal plan says why
+        }
+        return rollbacks().leftBehindAt(req.tenant(), req.target(), req.targetSchema());
     }
 
     private Ctx plan(Ctx x) throws SQLException {
@@ -337,6 +360,12 @@ public final class TenantMover {
      *     their own state, wrapped in {@code TR011}
      */
     public MoveResult move(MoveRequest req, MoveListener listener) throws SQLException {
+        MigrationJournal.Migration left = leftBehind(req);
+        if (left != null) {
+            LOG.info("tenant '{}': {} holds its fenced rows left by {} {}; they are replaced by this move", req.tenant(), req.target(),
+                    left.kind(), left.id());
+            return rollbacks().moveBack(req, left, listener);
+        }
         Ctx x = plan(new Ctx(req));
         if (!x.plan.ready()) {
             StringBuilder b = new StringBuilder();
@@ -1121,6 +1150,9 @@ public final class TenantMover {
         if (!route.target().equals(m.source())) {
             return null; // flipped (abort closes it) or changed by hand
         }
+        if (rollbacks().leftBehindAt(req.tenant(), m.target(), m.targetSchema()) != null) {
+            return null; // a move back into a former location replaces its rows under the fence: started again, not continued
+        }
         Set<String> copiedTables = new java.util.HashSet<>();
         List<String> createdTables = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
@@ -1262,8 +1294,8 @@ public final class TenantMover {
         return plan(x).plan;
     }
 
-    /** Runs the online move machinery in reverse, journaled as {@link MigrationJournal#ROLLBACK}. */
-    MoveResult moveReverse(MoveRequest req, Reverse r, MoveListener listener) throws SQLException {
+    /** Runs the online move machinery in reverse onto a location holding the tenant's fenced old rows, journaled as {@code kind}. */
+    MoveResult moveReverse(MoveRequest req, Reverse r, JournalKind kind, MoveListener listener) throws SQLException {
         Ctx x = new Ctx(req);
         x.reverse = r;
         plan(x);
@@ -1274,9 +1306,10 @@ public final class TenantMover {
                     b.append(b.length() > 0 ? "; " : "").append(c.name()).append(": ").append(c.detail());
                 }
             }
-            throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception((kind == JournalKind.ROLLBACK ? "rollback" : "move") + " of tenant '"
+                    + req.tenant() + "' to " + req.target() + " refused: " + b);
         }
-        long id = journal.begin(JournalKind.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
+        long id = journal.begin(kind, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
                 req.mode().name().toLowerCase(java.util.Locale.ROOT), null, req.operator());
         return run(x, id, listener);
     }

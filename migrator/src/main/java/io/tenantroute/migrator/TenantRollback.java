@@ -83,7 +83,58 @@ public final class TenantRollback {
         Attempt a = new Attempt(tenant, mode, tenantColumn);
         a.listener = listener;
         try {
-            MoveResult r = a.mover.moveReverse(a.req, a, listener);
+            MoveResult r = a.mover.moveReverse(a.req, a, JournalKind.ROLLBACK, listener);
+            return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
+                    r.writePauseMillis(), r.newRouteVersion());
+        } catch (SQLException | RuntimeException ex) {
+            a.refenceIfNotFlipped(ex);
+            throw ex;
+        } finally {
+            a.disarm();
+        }
+    }
+
+    /**
+     * The journaled operation that left the tenant's fenced, stale rows at {@code target} / {@code schema}: the newest
+     * completed move or rollback of the tenant whose source is that location, when no later one brought the tenant
+     * there again and no cleanup removed those rows. A move back into that location (blue-green: the former
+     * destination of a rolled-back move) replaces them instead of being refused for "target empty".
+     *
+     * @param schema the location's schema, or null to match the target alone
+     * @return that operation, or null when the location holds no such rows of the tenant
+     */
+    MigrationJournal.Migration leftBehindAt(String tenant, String target, String schema) throws SQLException {
+        for (MigrationJournal.Migration h : journal.history(tenant, HISTORY)) {
+            if (!h.is(JournalStatus.DONE) || !(h.is(JournalKind.MOVE) || h.is(JournalKind.ROLLBACK))) {
+                continue;
+            }
+            if (h.target().equals(target) && (schema == null || schema.equals(h.targetSchema()))) {
+                return null; // the tenant arrived there after: its rows there are live (or were left by a newer operation)
+            }
+            if (h.source().equals(target) && (schema == null || schema.equals(h.sourceSchema()))) {
+                return journal.cleanedUp(h.id()) == null ? h : null;
+            }
+        }
+        return null;
+    }
+
+    /** The plan of a move into the location {@code left} left the tenant's stale rows at; see {@link #leftBehindAt}. */
+    MovePlan planMoveBack(MoveRequest req, MigrationJournal.Migration left) throws SQLException {
+        Attempt a = new Attempt(left, req);
+        return a.mover.planReverse(a.req, a);
+    }
+
+    /**
+     * Moves the tenant into the location {@code left} left its fenced, stale rows at (blue-green: back to the former
+     * destination of a rolled-back move): the rollback's machinery — capture on the current target, the stale rows
+     * replaced under the fence by this operation's own sessions, one-snapshot copy, catch-up, freeze, fence, final
+     * replay, verify, flip, the location unfenced — journaled as kind {@code move}.
+     */
+    MoveResult moveBack(MoveRequest req, MigrationJournal.Migration left, MoveListener listener) throws SQLException {
+        Attempt a = new Attempt(left, req);
+        a.listener = listener;
+        try {
+            MoveResult r = a.mover.moveReverse(a.req, a, JournalKind.MOVE, listener);
             return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
                     r.writePauseMillis(), r.newRouteVersion());
         } catch (SQLException | RuntimeException ex) {
@@ -154,18 +205,30 @@ public final class TenantRollback {
             }
             this.current = resolve(route.target());
             this.old = resolve(m.source());
-            // restore the route's schema as it was: none when the old schema is the old target's default
+            this.req = MoveRequest.of(tenant, m.source()).withSchema(routeSchema(m), false).withMode(mode).withParallel(1)
+                    .withTenantColumn(null, tenantColumn);
+            this.mover = new TenantMover(store, journal, this::open, sharedTarget);
+        }
+
+        /** A move into the location {@code left} left the tenant's stale rows at, with the caller's options. */
+        Attempt(MigrationJournal.Migration left, MoveRequest asked) throws SQLException {
+            this.tenant = asked.tenant();
+            this.move = left;
+            this.before = store.route(tenant).orElse(Route.implicitShared(tenant));
+            this.current = resolve(before.target());
+            this.old = resolve(left.source());
+            this.req = asked.withSchema(routeSchema(left), asked.createSchema()).withParallel(1);
+            this.mover = new TenantMover(store, journal, this::open, sharedTarget);
+        }
+
+        /** The route's schema at {@code m}'s source as it was: none when it is that target's default schema. */
+        private String routeSchema(MigrationJournal.Migration m) throws SQLException {
             String schema = m.sourceSchema();
             try (Connection c = connector.open(old)) {
                 Dialect e = Dialect.of(c);
                 String def = e == Dialect.MYSQL ? c.getCatalog() : defaultPgSchema(c);
-                if (Objects.equals(def, schema)) {
-                    schema = null;
-                }
+                return Objects.equals(def, schema) ? null : schema;
             }
-            this.req = MoveRequest.of(tenant, m.source()).withSchema(schema, false).withMode(mode).withParallel(1)
-                    .withTenantColumn(null, tenantColumn);
-            this.mover = new TenantMover(store, journal, this::open, sharedTarget);
         }
 
         /** Connections to the old source get the bypass (and MySQL no FK checks) once the rollback is armed. */
