@@ -7,6 +7,7 @@ import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
+import io.tenantroute.migrator.internal.CatchUp;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
@@ -463,18 +464,12 @@ public final class TenantMover {
             if (req.mode() == MoveMode.ONLINE) {
                 step = MoveStep.CATCHUP;
                 enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
-                long sinceVacuum = 0;
-                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
-                    long pending = replayer.pending(src);
+                long[] sinceVacuum = {0};
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(req.maxCatchUpRounds(), req.lagRows()), (round, n, pending) -> {
+                    sinceVacuum[0] = vacuumEvery(cap, src, sinceVacuum[0] + n);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step(MoveStep.CATCHUP.journalName(), "round " + (round + 1) + ", " + pending + " pending");
-                    if (pending <= req.lagRows()) {
-                        break;
-                    }
-                }
+                    l.step(MoveStep.CATCHUP.journalName(), "round " + round + ", " + pending + " pending");
+                });
                 // 5. compare everything once, before the freeze; from here on only changed keys are re-read
                 step = MoveStep.PREVERIFY;
                 enter(x, id, l, step, "");
@@ -494,26 +489,16 @@ public final class TenantMover {
                 checkReferences(x, src, referenceSums);
                 verifier.baseline(src, dst);
                 l.step(MoveStep.PREVERIFY.journalName(), verifier.toRecheck() + " key(s) differ after the copy");
-                long best = Long.MAX_VALUE;
-                int worse = 0;
-                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
-                    long pending = replayer.pending(src);
-                    MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step(MoveStep.PREVERIFY.journalName(), "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
-                    if (pending <= req.lagRows()) {
-                        break;
-                    }
-                    // writers as fast as the replay: the backlog no longer shrinks, so cut over near its low point
-                    // rather than after it has grown again (the final replay, inside the freeze, is this backlog)
-                    worse = pending < best ? 0 : worse + 1;
-                    best = Math.min(best, pending);
-                    if (worse >= 3) {
-                        break;
-                    }
-                }
+                // writers as fast as the replay: once the backlog no longer shrinks, cut over near its low point rather
+                // than after it has grown again (the final replay, inside the freeze, is this backlog)
+                IncrementalVerifier v = verifier;
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(req.maxCatchUpRounds(), req.lagRows()).whileShrinking(3),
+                        (round, n, pending) -> {
+                            sinceVacuum[0] = vacuumEvery(cap, src, sinceVacuum[0] + n);
+                            MoveMetrics.catchUpLag(x.dst.name(), pending);
+                            l.step(MoveStep.PREVERIFY.journalName(), "round " + round + ": " + v.toRecheck() + " key(s) differ, " + pending
+                                    + " change(s) pending");
+                        });
                 long pending = replayer.pending(src);
                 if (req.throttle() && pending > req.lagRows() && pending > req.throttleAboveRows()) {
                     routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.THROTTLED,
@@ -527,16 +512,7 @@ public final class TenantMover {
                 verifier.refresh(src, dst);
                 // what arrived during the vacuum (0.1-2.5 s under 3,200 writes/s) and the re-read: replayed now, in
                 // rounds while they shrink, so that the freeze replays only what one short round lets through
-                long last = replayer.round(src, dst);
-                replayed += last;
-                for (int i = 0; i < 5 && last > req.lagRows(); i++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    if (n >= last) {
-                        break;
-                    }
-                    last = n;
-                }
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.shrinkingRounds(6, req.lagRows()), (round, n, left) -> { });
                 // 6. freeze, fence, final replay
                 step = MoveStep.FREEZE;
                 enter(x, id, l, step, "");
@@ -680,19 +656,14 @@ public final class TenantMover {
         long start = System.nanoTime();
         l.step(MoveStep.THROTTLE.journalName(), pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
         LOG.info("tenant '{}': {} change(s) pending and not draining; throttling its transactions until the cutover", tenant, pending);
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(THROTTLE_MAX_MS);
-        long best = pending;
-        int worse = 0;
-        int round = 0;
-        while (pending > x.req.lagRows() && worse < 3 && System.nanoTime() < deadline) {
-            replayed += replayer.round(src, dst);
-            pending = replayer.pending(src);
-            MoveMetrics.catchUpLag(x.dst.name(), pending);
-            l.step(MoveStep.THROTTLE.journalName(), "round " + (++round) + ": " + pending + " change(s) pending");
-            worse = pending < best ? 0 : worse + 1;
-            best = Math.min(best, pending);
-        }
-        LOG.info("tenant '{}': throttled {} ms, {} change(s) pending", tenant, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), pending);
+        long[] left = {pending};
+        replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(Integer.MAX_VALUE, x.req.lagRows()).whileShrinking(3)
+                .atMostMillis(THROTTLE_MAX_MS).from(pending), (round, n, now) -> {
+                    left[0] = now;
+                    MoveMetrics.catchUpLag(x.dst.name(), now);
+                    l.step(MoveStep.THROTTLE.journalName(), "round " + round + ": " + now + " change(s) pending");
+                });
+        LOG.info("tenant '{}': throttled {} ms, {} change(s) pending", tenant, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), left[0]);
         return replayed;
     }
 
