@@ -47,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * and shared with other tenants' moves from the same schema, and do nothing without a fence row.
  *
  * <p>The old source fences the tenant (its triggers reject the tenant's writes with {@code TR003}). The delete
- * session passes the fence without lifting it for anyone else: inside each batch transaction it first sets the
- * tenant's fence row to state {@code cleanup} (uncommitted, so only its own triggers see it), deletes, removes the
- * change rows its triggers captured, and sets the row back before committing. Other sessions' writes of the tenant
- * wait for that row lock (one batch) and are then rejected as before.
+ * session passes the fence without lifting it for anyone else, by the same bypass a rollback's sessions use
+ * ({@link SourceCapture#grantBypass}: its writes of that tenant are neither rejected nor captured, a write of it that
+ * reaches another tenant's row fails with {@code TR011}); the bypass is removed when the deletes end, whatever the
+ * outcome. Other sessions' writes of the tenant are rejected as before, without waiting.
  *
  * <p>Resumable: a re-run after an interruption (the journal row still holds the tenant's lock, or failed) keeps a
  * complete archive and continues deleting; it never writes a second archive once rows were deleted. Thread-safe;
@@ -246,13 +246,24 @@ public final class TenantCleanup {
                 journal.step(id, step);
                 l.step(MoveStep.DELETE.journalName(), "batches of " + req.batchRows() + " rows, reverse FK order");
                 Map<String, Long> deleted = new LinkedHashMap<>();
-                for (int i = jobs.size() - 1; i >= 0; i--) {
-                    TableJob j = jobs.get(i);
-                    l.tableStarted(j.name(), Archiving.count(e, s, schema, j, tenant));
-                    long n = deleteAll(e, s, schema, cap, fenceTable, j, tenant, req.batchRows(), rows -> l.tableProgress(j.name(), rows));
-                    deleted.put(j.name(), n);
-                    journal.tableStep(id, MoveStep.DELETE, j.name(), n, null);
-                    l.tableDone(j.name(), n);
+                if (fenceTable) {
+                    // the one bypass a rollback uses too: this session (only) passes the tenant's fence, uncaptured
+                    cap.createTables(s);
+                    cap.grantBypass(s, tenant, id);
+                }
+                try {
+                    for (int i = jobs.size() - 1; i >= 0; i--) {
+                        TableJob j = jobs.get(i);
+                        l.tableStarted(j.name(), Archiving.count(e, s, schema, j, tenant));
+                        long n = deleteAll(e, s, schema, j, tenant, req.batchRows(), rows -> l.tableProgress(j.name(), rows));
+                        deleted.put(j.name(), n);
+                        journal.tableStep(id, MoveStep.DELETE, j.name(), n, null);
+                        l.tableDone(j.name(), n);
+                    }
+                } finally {
+                    if (fenceTable) {
+                        cap.revokeBypass(s, tenant);
+                    }
                 }
                 // 3. the tenant's fence row and captured changes; the shared triggers stay
                 step = MoveStep.UNFENCE;
@@ -382,7 +393,7 @@ public final class TenantCleanup {
     }
 
     /** Deletes the tenant's rows of one table in batches, each batch its own transaction. */
-    private static long deleteAll(Dialect e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch,
+    private static long deleteAll(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch,
             LongConsumer progress) throws SQLException {
         long total = 0;
         boolean auto = s.getAutoCommit();
@@ -391,7 +402,7 @@ public final class TenantCleanup {
             while (true) {
                 int n;
                 try {
-                    n = deleteBatch(e, s, schema, cap, fenceTable, j, tenant, batch);
+                    n = deleteBatch(e, s, schema, j, tenant, batch);
                     s.commit();
                 } catch (SQLException | RuntimeException ex) {
                     s.rollback();
@@ -413,50 +424,11 @@ public final class TenantCleanup {
         }
     }
 
-    private static int deleteBatch(Dialect e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch)
-            throws SQLException {
+    private static int deleteBatch(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
         try (Statement st = s.createStatement()) {
             st.execute(e == Dialect.POSTGRESQL ? "SET LOCAL lock_timeout = 5000" : "SET SESSION innodb_lock_wait_timeout = 5");
         }
-        String fenceWhere = " WHERE tenant = ?" + (e == Dialect.POSTGRESQL ? " AND sch = ?" : "");
-        String state = null;
-        if (fenceTable) {
-            try (PreparedStatement p = s.prepareStatement("SELECT state FROM " + cap.fenceTable() + fenceWhere + " FOR UPDATE")) {
-                bindFence(e, p, tenant, schema, 1);
-                try (ResultSet r = p.executeQuery()) {
-                    state = r.next() ? r.getString(1) : null;
-                }
-            }
-            if (state != null) {
-                setFence(e, s, cap, fenceWhere, tenant, schema, "cleanup"); // visible to this transaction's triggers only
-            }
-        }
-        int n = deleteRows(e, s, schema, j, tenant, batch);
-        if (state != null) {
-            try (PreparedStatement p = s.prepareStatement("DELETE FROM " + cap.changeTable() + " WHERE sch = ? AND tenant = ?")) {
-                p.setString(1, schema);
-                p.setString(2, tenant);
-                p.executeUpdate();
-            }
-            setFence(e, s, cap, fenceWhere, tenant, schema, state);
-        }
-        return n;
-    }
-
-    private static void setFence(Dialect e, Connection s, SourceCapture cap, String fenceWhere, String tenant, String schema, String state)
-            throws SQLException {
-        try (PreparedStatement p = s.prepareStatement("UPDATE " + cap.fenceTable() + " SET state = ?" + fenceWhere)) {
-            p.setString(1, state);
-            bindFence(e, p, tenant, schema, 2);
-            p.executeUpdate();
-        }
-    }
-
-    private static void bindFence(Dialect e, PreparedStatement p, String tenant, String schema, int at) throws SQLException {
-        p.setString(at, tenant);
-        if (e == Dialect.POSTGRESQL) {
-            p.setString(at + 1, schema);
-        }
+        return deleteRows(e, s, schema, j, tenant, batch);
     }
 
     private static int deleteRows(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
