@@ -112,30 +112,6 @@ public final class TenantMover {
         List<String> createdTypesEarlier = List.of();
         /** PostgreSQL: enum / domain / composite types the moved tables use, dependencies first (see {@link PgTypes}). */
         List<PgTypes.Type> types = List.of();
-        /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
-        boolean frozen;
-        final List<String> deferredSteps = new ArrayList<>();
-        /** Where the write pause went: each step inside the freeze with its milliseconds. */
-        final StringBuilder pauseParts = new StringBuilder();
-        String pauseStep;
-        long pauseMark;
-
-        void pauseStep(String next) {
-            long now = System.nanoTime();
-            if (pauseStep != null) {
-                pauseParts.append(pauseParts.length() > 0 ? ", " : "").append(pauseStep).append(' ').append((now - pauseMark) / 1_000_000L);
-            }
-            pauseStep = next;
-            pauseMark = now;
-        }
-
-        void flushDeferredSteps(long id) throws SQLException {
-            frozen = false;
-            for (String st : deferredSteps) {
-                journal.step(id, st);
-            }
-            deferredSteps.clear();
-        }
         Reverse reverse; // non-null: a rollback (TenantRollback) onto the tenant's fenced old rows
 
         Ctx(MoveRequest req) throws SQLException {
@@ -389,17 +365,19 @@ public final class TenantMover {
         List<String> createdTypes = new ArrayList<>(x.createdTypesEarlier);
         // the route version this move last wrote (destination hint, throttle, freeze); null while it has not touched the route
         Long routeVersion = null;
+        long[] lastRouteVersion = {0};
         boolean flipped = false;
         boolean dstFenced = true; // offline: lifted at the flip without looking first
-        long pauseStart = 0;
         AtomicLong copied = new AtomicLong();
         long replayed = 0;
         IncrementalVerifier verifier = null;
         Map<String, List<String>> unvalidated = new LinkedHashMap<>();
-        MoveStep step = MoveStep.SCHEMA;
+        Operation op = new Operation(journal, id, l);
+        // undone in reverse order of registration when the move fails before the flip
+        op.undoable("drop the tables and types created on " + x.dst.name(), () -> dropCreated(x, created, createdTypes));
         try (Connection src = connector.open(x.src); Connection dst = connector.open(x.dst)) {
             // 1. schema on the target
-            enter(x, id, l, step, x.dst.name() + "/" + x.dstSchema);
+            op.enter(MoveStep.SCHEMA, x.dst.name() + "/" + x.dstSchema);
             if (req.createSchema()) {
                 TargetSchema.createSchema(x.de, dst, x.dstSchema);
             }
@@ -429,12 +407,15 @@ public final class TenantMover {
             Map<String, TableJob> jobMap = x.jobMap();
             Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
             // 2. capture (online) or suspend + fence (offline), before any row is read
-            step = req.mode() == MoveMode.ONLINE ? MoveStep.CAPTURE : MoveStep.SUSPEND;
-            enter(x, id, l, step, x.src.name() + "/" + x.srcSchema);
+            op.enter(req.mode() == MoveMode.ONLINE ? MoveStep.CAPTURE : MoveStep.SUSPEND, x.src.name() + "/" + x.srcSchema);
+            op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap));
             cap.createTables(src);
             if (req.mode() == MoveMode.OFFLINE) {
                 routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
-                pauseStart = System.nanoTime();
+                lastRouteVersion[0] = routeVersion;
+                op.undoable("set the route active again on " + x.src.name(), () -> routeBack(x, lastRouteVersion[0]));
+                op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap)); // before the route: no TR003 window
+                op.pauseStartsNow();
             }
             for (TableJob j : x.jobs) {
                 cap.installTriggers(src, j.own(), j.def().keyColumns(), req.settleTimeoutMs());
@@ -443,8 +424,7 @@ public final class TenantMover {
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
             boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
-            step = MoveStep.COPY;
-            enter(x, id, l, step, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
+            op.enter(MoveStep.COPY, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
                     + (x.alreadyCopied.isEmpty() ? "" : ", " + x.alreadyCopied.size() + " copied before the interruption"));
             for (TableJob j : x.jobs) {
                 if (x.resumeOf != null && !x.alreadyCopied.contains(j.name())) {
@@ -462,8 +442,7 @@ public final class TenantMover {
             }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
-                step = MoveStep.CATCHUP;
-                enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
+                op.enter(MoveStep.CATCHUP, replayer.pending(src) + " change(s) pending");
                 long[] sinceVacuum = {0};
                 replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(req.maxCatchUpRounds(), req.lagRows()), (round, n, pending) -> {
                     sinceVacuum[0] = vacuumEvery(cap, src, sinceVacuum[0] + n);
@@ -471,12 +450,13 @@ public final class TenantMover {
                     l.step(MoveStep.CATCHUP.journalName(), "round " + round + ", " + pending + " pending");
                 });
                 // 5. compare everything once, before the freeze; from here on only changed keys are re-read
-                step = MoveStep.PREVERIFY;
-                enter(x, id, l, step, "");
+                op.enter(MoveStep.PREVERIFY, "");
                 // name the destination in the route: routers open connections to it now, not when the flip releases
                 // every held transaction at once (a pool that starts empty opens its connections one at a time)
                 routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.ACTIVE,
                         x.dst.name());
+                lastRouteVersion[0] = routeVersion;
+                op.undoable("set the route active again on " + x.src.name(), () -> routeBack(x, lastRouteVersion[0]));
                 verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
                 replayer.track(verifier);
                 requeueUncapturedCascades(x, cap, src, dst);
@@ -503,6 +483,7 @@ public final class TenantMover {
                 if (req.throttle() && pending > req.lagRows() && pending > req.throttleAboveRows()) {
                     routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.THROTTLED,
                             x.dst.name());
+                    lastRouteVersion[0] = routeVersion;
                     replayed += drainThrottled(x, l, replayer, src, dst, pending);
                 }
                 // a fence of this tenant on the destination (it lived there before) is lifted at the flip; looked up
@@ -514,24 +495,19 @@ public final class TenantMover {
                 // rounds while they shrink, so that the freeze replays only what one short round lets through
                 replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.shrinkingRounds(6, req.lagRows()), (round, n, left) -> { });
                 // 6. freeze, fence, final replay
-                step = MoveStep.FREEZE;
-                enter(x, id, l, step, "");
+                op.enter(MoveStep.FREEZE, "");
                 routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.FROZEN,
                         x.dst.name());
-                pauseStart = System.nanoTime();
-                x.frozen = true;
-                x.pauseStep = "freeze";
-                x.pauseMark = pauseStart;
-                step = MoveStep.FENCE;
-                enter(x, id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
+                lastRouteVersion[0] = routeVersion;
+                op.freeze();
+                op.enter(MoveStep.FENCE, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
+                op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap)); // before the route: no TR003 window
                 cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
-                step = MoveStep.REPLAY;
-                enter(x, id, l, step, "");
+                op.enter(MoveStep.REPLAY, "");
                 replayed += finalReplay(x, cap, replayer, src, dst);
             }
             // 7. constraints, counters, verify
-            step = MoveStep.CONSTRAINTS;
-            enter(x, id, l, step, "");
+            op.enter(MoveStep.CONSTRAINTS, "");
             Set<String> moved = new java.util.HashSet<>(jobMap.keySet());
             x.references.forEach(t -> moved.add(t.name())); // FKs from owned tables to copied reference tables come along
             moved.addAll(x.referencesKept);
@@ -548,8 +524,7 @@ public final class TenantMover {
             if (verifier == null) {
                 checkReferences(x, src, referenceSums);
             }
-            step = MoveStep.VERIFY;
-            enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
+            op.enter(MoveStep.VERIFY, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
             VerifyReport report = verifier == null
                     ? verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit())
                     : new VerifyReport(tenant, x.src.name(), x.dst.name(), verifier.finish(src, dst, req.mismatchLimit()));
@@ -565,20 +540,17 @@ public final class TenantMover {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("verification failed for tenant '" + tenant + "': " + b);
             }
             // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
-            step = MoveStep.FLIP;
-            enter(x, id, l, step, x.dst.name());
+            op.enter(MoveStep.FLIP, x.dst.name());
             if (dstFenced) {
                 new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
             }
             long v = store.compareAndSetRoute(tenant, routeVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
-            long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
-            x.pauseStep(null);
-            x.flushDeferredSteps(id);
+            op.pointOfNoReturn();
+            long pauseMs = op.unfreeze();
             journalVerification(id, report);
             MoveMetrics.writePause(x.dst.name(), pauseMs);
             MoveMetrics.rowsCopied(x.dst.name(), copied.get());
-            step = MoveStep.CLEANUP;
             validateAfterFlip(x, dst, unvalidated, id);
             try {
                 replayer.clearFenced(src);
@@ -586,31 +558,19 @@ public final class TenantMover {
             } catch (SQLException ex) {
                 LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));
             }
-            journal.finish(id, JournalStatus.DONE, null);
+            op.done(null);
             l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
-                    + (x.pauseParts.length() > 0 ? " (" + x.pauseParts + " ms)" : ""));
+                    + (op.pauseParts().isEmpty() ? "" : " (" + op.pauseParts() + " ms)"));
             LOG.info("tenant '{}' moved from {} to {}: {} rows copied, {} changes replayed, write pause {} ms", tenant, x.src.name(),
                     x.dst.name(), copied.get(), replayed, pauseMs);
             return new MoveResult(id, x.plan, report, copied.get(), replayed, pauseMs, v);
         } catch (SQLException | RuntimeException ex) {
             if (flipped) {
-                journal.finish(id, JournalStatus.DONE, "after flip: " + oneLine(ex));
+                op.done("after flip: " + oneLine(ex));
                 throw ex;
             }
-            String reason = "step " + step + ": " + oneLine(ex);
-            LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
-            rollBack(x, cap, routeVersion, created, createdTypes);
-            try {
-                x.flushDeferredSteps(id);
-                journal.finish(id, JournalStatus.FAILED, reason);
-            } catch (SQLException je) {
-                ex.addSuppressed(je);
-            }
-            if (ex instanceof SQLException && TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
-                throw (SQLException) ex;
-            }
-            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + tenant + "' to " + x.dst.name() + " failed at " + reason
-                    + "; the tenant stays on " + x.src.name(), ex);
+            LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), op.step(), x.src.name());
+            throw op.failed(ex, "move of tenant '" + tenant + "' to " + x.dst.name(), "; the tenant stays on " + x.src.name());
         }
     }
 
@@ -645,7 +605,7 @@ public final class TenantMover {
      * replay is one client among them): throttle the tenant ({@link RouteState#THROTTLED} — every router lets only a
      * few of its transactions run at once, each waiting a bounded time for its turn) and replay until the backlog is
      * at most {@link MoveRequest#lagRows()}, it stops shrinking for 3 rounds, or {@link #THROTTLE_MAX_MS} passed. The
-     * route stays throttled until the freeze; a failure before the flip makes it active again ({@link #rollBack}).
+     * route stays throttled until the freeze; a failure before the flip makes it active again (the undo registered at the pre-verification).
      * Called with the route just set throttled.
      *
      * @return changes replayed
@@ -777,51 +737,30 @@ public final class TenantMover {
         }
     }
 
-    /**
-     * Enters a step: journal, listener, log. Inside the freeze the journal write (two statements on the control
-     * database) waits until the flip or the rollback: the route's {@code frozen} state records where the move is.
-     */
-    private void enter(Ctx x, long id, MoveListener l, MoveStep step, String detail) throws SQLException {
-        if (x.frozen) {
-            x.pauseStep(step.journalName());
-            x.deferredSteps.add(step.journalName());
-        } else {
-            journal.step(id, step);
+
+
+    /** Undo: the tenant's fence row and captured changes on the source removed (it writes there again, uncaptured). */
+    private void unfence(Ctx x, SourceCapture cap) throws SQLException {
+        try (Connection src = connector.open(x.src)) {
+            cap.unfence(src, x.req.tenant());
         }
-        l.step(step.journalName(), detail);
-        LOG.info("step {} {}", step, detail);
     }
 
+    /** Undo: the route active again on the source (unfrozen, unthrottled, resumed, without the destination hint). */
+    private void routeBack(Ctx x, long routeVersion) throws SQLException {
+        store.compareAndSetRoute(x.req.tenant(), routeVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
+    }
 
-    /**
-     * Undo before the flip: unfence, route active again on the source (unfrozen, unthrottled, resumed, without the
-     * destination hint), drop what this move created on the destination.
-     *
-     * @param routeVersion the route version this move last wrote, or null when it has not changed the route
-     */
-    private void rollBack(Ctx x, SourceCapture cap, Long routeVersion, List<String> created, List<String> createdTypes) {
-        String tenant = x.req.tenant();
-        try (Connection src = connector.open(x.src)) {
-            cap.unfence(src, tenant);
-        } catch (SQLException ex) {
-            LOG.error("tenant '{}': could not unfence on {}: {} — run migrate --abort", tenant, x.src.name(), oneLine(ex));
+    /** Undo: the tables and types this move created on the destination dropped (never ones that were there). */
+    private void dropCreated(Ctx x, List<String> created, List<String> createdTypes) throws SQLException {
+        if (created.isEmpty() && createdTypes.isEmpty()) {
+            return;
         }
-        if (routeVersion != null) {
-            try {
-                store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
-            } catch (SQLException ex) {
-                LOG.error("tenant '{}': could not set its route active again: {}", tenant, oneLine(ex));
+        try (Connection dst = connector.open(x.dst)) {
+            for (String t : created) {
+                TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
             }
-        }
-        if (!created.isEmpty() || !createdTypes.isEmpty()) {
-            try (Connection dst = connector.open(x.dst)) {
-                for (String t : created) {
-                    TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
-                }
-                PgTypes.drop(dst, x.dstSchema, createdTypes);
-            } catch (SQLException ex) {
-                LOG.warn("tenant '{}': could not drop the tables and types created on {}: {}", tenant, x.dst.name(), oneLine(ex));
-            }
+            PgTypes.drop(dst, x.dstSchema, createdTypes);
         }
     }
 
