@@ -209,30 +209,36 @@ public final class TenantCleanup {
             }
             long id = resumeId != null ? resumeId : journal.begin(JournalKind.CLEANUP, tenant, move.source(), move.sourceSchema(),
                     move.target(), move.targetSchema(), "online", move.id(), req.operator());
-            MoveStep step = MoveStep.ARCHIVE;
+            Operation op = new Operation(journal, id, l);
+            ArchiveManifest reusable = existing;
             try {
                 // 1. archive (or keep the complete one an interrupted run wrote)
-                journal.step(id, step);
+                boolean reused = reusable != null;
+                op.enter(MoveStep.ARCHIVE, reused ? "complete archive kept: " + dir + " (" + reusable.totalRows() + " rows)"
+                        : jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                 String shown = requested.toAbsolutePath().toString();
                 journal.tableStep(id, MoveStep.ARCHIVE_FILE, shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
                 ArchiveManifest m;
-                boolean reused = existing != null;
                 if (reused) {
-                    m = existing;
-                    l.step(MoveStep.ARCHIVE.journalName(), "complete archive kept: " + dir + " (" + m.totalRows() + " rows)");
+                    m = reusable;
                 } else {
                     if (Files.exists(dir)) {
                         Archiving.removeIncomplete(dir);
                     }
+                    // a failed cleanup keeps a complete archive (a re-run resumes with it), never a partial one
+                    op.undoable("remove the incomplete archive " + dir, () -> {
+                        if (!ArchiveManifest.exists(dir)) {
+                            Archiving.removeIncomplete(dir);
+                        }
+                    });
                     Archiving.prepareDirectory(dir, tenant);
-                    l.step(MoveStep.ARCHIVE.journalName(), jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                     m = Archiving.write(e, s, src, schema, jobs, tenant, dir, "cleanup", id, move.id(), journal, "archive", l);
                     if (zip) {
                         Archiving.zip(dir, requested, tenant);
                     }
                 }
-                // 2. delete, children first, in short transactions
-                step = MoveStep.DELETE;
+                // 2. delete, children first, in short transactions (resumable, not undone: a re-run continues)
+                op.pointOfNoReturn();
                 SourceCapture cap = new SourceCapture(e, schema);
                 boolean fenceTable = cap.tablesExist(s);
                 for (TableJob j : jobs) {
@@ -243,8 +249,7 @@ public final class TenantCleanup {
                                 + (t == null ? "has no such table" : t.rows()) + " — rows were written after the archive; nothing of this table deleted");
                     }
                 }
-                journal.step(id, step);
-                l.step(MoveStep.DELETE.journalName(), "batches of " + req.batchRows() + " rows, reverse FK order");
+                op.enter(MoveStep.DELETE, "batches of " + req.batchRows() + " rows, reverse FK order");
                 Map<String, Long> deleted = new LinkedHashMap<>();
                 if (fenceTable) {
                     // the one bypass a rollback uses too: this session (only) passes the tenant's fence, uncaptured
@@ -266,28 +271,15 @@ public final class TenantCleanup {
                     }
                 }
                 // 3. the tenant's fence row and captured changes; the shared triggers stay
-                step = MoveStep.UNFENCE;
-                journal.step(id, step);
-                l.step(MoveStep.UNFENCE.journalName(), src.name() + "/" + schema + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
+                op.enter(MoveStep.UNFENCE, src.name() + "/" + schema
+                        + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
                 cap.unfence(s, tenant);
-                journal.finish(id, JournalStatus.DONE, null);
+                op.done(null);
                 l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
                 LOG.info("{}: move {} cleaned up on {}/{}, archive {}", who, move.id(), src.name(), schema, dir);
                 return new CleanupResult(id, move.id(), src.name(), schema, requested, m, reused, deleted);
             } catch (SQLException | RuntimeException ex) {
-                String reason = "step " + step + ": " + TenantMover.oneLine(ex);
-                if ("archive".equals(step) && !ArchiveManifest.exists(dir)) {
-                    Archiving.removeIncomplete(dir);
-                }
-                try {
-                    journal.finish(id, JournalStatus.FAILED, reason);
-                } catch (SQLException je) {
-                    ex.addSuppressed(je);
-                }
-                if (TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
-                    throw ex;
-                }
-                throw TenantRouteSqlState.MIGRATION_FAILED.exception(who + " failed at " + reason + "; run cleanup again to resume", ex);
+                throw op.failed(ex, who, "; run cleanup again to resume");
             }
         }
     }
