@@ -80,10 +80,14 @@ public final class TenantRollback {
      *     active on its current target, the old source stays fenced); {@code TR006} invalid tenant
      */
     public MoveResult rollback(String tenant, MoveMode mode, String tenantColumn, MoveListener listener) throws SQLException {
-        Attempt a = new Attempt(tenant, mode, tenantColumn);
+        return run(new Attempt(tenant, mode, tenantColumn), JournalKind.ROLLBACK, listener);
+    }
+
+    /** Runs the move machinery onto the attempt's old location; whatever happens, that location stays fenced until the flip. */
+    private MoveResult run(Attempt a, JournalKind kind, MoveListener listener) throws SQLException {
         a.listener = listener;
         try {
-            MoveResult r = a.mover.moveReverse(a.req, a, JournalKind.ROLLBACK, listener);
+            MoveResult r = a.mover.moveReverse(a.req, a, kind, listener);
             return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
                     r.writePauseMillis(), r.newRouteVersion());
         } catch (SQLException | RuntimeException ex) {
@@ -131,18 +135,7 @@ public final class TenantRollback {
      * replay, verify, flip, the location unfenced — journaled as kind {@code move}.
      */
     MoveResult moveBack(MoveRequest req, MigrationJournal.Migration left, MoveListener listener) throws SQLException {
-        Attempt a = new Attempt(left, req);
-        a.listener = listener;
-        try {
-            MoveResult r = a.mover.moveReverse(a.req, a, JournalKind.MOVE, listener);
-            return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
-                    r.writePauseMillis(), r.newRouteVersion());
-        } catch (SQLException | RuntimeException ex) {
-            a.refenceIfNotFlipped(ex);
-            throw ex;
-        } finally {
-            a.disarm();
-        }
+        return run(new Attempt(left, req), JournalKind.MOVE, listener);
     }
 
     private Target resolve(String name) throws SQLException {

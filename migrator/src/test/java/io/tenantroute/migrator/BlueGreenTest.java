@@ -250,27 +250,11 @@ class BlueGreenTest {
         }
     }
 
-    interface Row {
-        void accept(ResultSet r) throws SQLException;
-    }
-
-    private static void read(TestDatabase db, String sql, String tenant, Row row) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, tenant);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    row.accept(r);
-                }
-            }
-        }
+    private static void read(TestDatabase db, String sql, String tenant, RollbackTest.RowReader row) throws SQLException {
+        RollbackTest.read(db, sql, tenant, row);
     }
 
     private static void exec(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                p.setObject(i + 1, params[i]);
-            }
-            p.executeUpdate();
-        }
+        RollbackTest.exec(c, sql, params);
     }
 }

@@ -8,7 +8,6 @@ import io.tenantroute.config.RouteState;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.testsupport.Engine;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,11 +156,6 @@ class WriterDeadlockTest {
     }
 
     private static void exec(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                p.setObject(i + 1, params[i]);
-            }
-            p.executeUpdate();
-        }
+        RollbackTest.exec(c, sql, params);
     }
 }
