@@ -420,7 +420,8 @@ public final class TenantMover {
             for (TableJob j : x.jobs) {
                 cap.installTriggers(src, j.own(), j.def().keyColumns(), req.settleTimeoutMs());
             }
-            cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
+            cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? SourceCapture.FenceState.CAPTURE : SourceCapture.FenceState.FENCED, id,
+                    req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
             boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
@@ -502,7 +503,7 @@ public final class TenantMover {
                 op.freeze();
                 op.enter(MoveStep.FENCE, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
                 op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap)); // before the route: no TR003 window
-                cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
+                cap.setState(src, tenant, SourceCapture.FenceState.FENCED, id, req.fenceTimeoutMs());
                 op.enter(MoveStep.REPLAY, "");
                 replayed += finalReplay(x, cap, replayer, src, dst);
             }
@@ -1076,19 +1077,19 @@ public final class TenantMover {
             }
         }
         Target src = resolve(m.source());
-        String state;
+        SourceCapture.FenceState state;
         Long owner;
         try (Connection s = connector.open(src)) {
             SourceCapture cap = new SourceCapture(Dialect.of(s), m.sourceSchema());
-            state = cap.state(s, req.tenant());
+            state = cap.fenceState(s, req.tenant());
             owner = cap.migrationOf(s, req.tenant());
         }
-        if (copiedTables.isEmpty() || owner == null || owner != m.id() || !("capture".equals(state) || "fenced".equals(state))) {
+        if (copiedTables.isEmpty() || owner == null || owner != m.id() || state == null) {
             return null;
         }
         // back to capturing on an active route before planning (the plan wants an active route)
         try (Connection s = connector.open(src)) {
-            new SourceCapture(Dialect.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
+            new SourceCapture(Dialect.of(s), m.sourceSchema()).setState(s, req.tenant(), SourceCapture.FenceState.CAPTURE, m.id(), req.fenceTimeoutMs());
         }
         if (route.state() == RouteState.FROZEN || route.state() == RouteState.THROTTLED || route.nextTarget() != null) {
             // the interrupted move froze or throttled it, or named its destination: active again, without the hint

@@ -255,10 +255,10 @@ public final class TenantRollback {
                 throws SQLException {
             curSchema = srcSchema;
             List<PreCheck> checks = new ArrayList<>();
-            String state = new SourceCapture(e, dstSchema).state(dst, tenant);
-            checks.add(new PreCheck("old rows fenced", "fenced".equals(state), "fenced".equals(state)
+            SourceCapture.FenceState state = new SourceCapture(e, dstSchema).fenceState(dst, tenant);
+            checks.add(new PreCheck("old rows fenced", state == SourceCapture.FenceState.FENCED, state == SourceCapture.FenceState.FENCED
                     ? old.name() + "/" + dstSchema + " rejects the tenant's writes since move " + move.id()
-                    : "tenant '" + tenant + "' is not fenced on " + old.name() + "/" + dstSchema + " (" + (state == null ? "no fence" : state)
+                    : "tenant '" + tenant + "' is not fenced on " + old.name() + "/" + dstSchema + " (" + (state == null ? "no fence" : state.stored())
                             + "): its old rows may have changed since move " + move.id()));
             List<String> missing = new ArrayList<>();
             for (TableJob j : jobs) {
@@ -457,9 +457,9 @@ public final class TenantRollback {
                 }
                 try (Connection c = connector.open(old)) {
                     SourceCapture cap = new SourceCapture(Dialect.of(c), move.sourceSchema());
-                    if (!"fenced".equals(cap.state(c, tenant))) {
+                    if (cap.fenceState(c, tenant) != SourceCapture.FenceState.FENCED) {
                         cap.createTables(c);
-                        cap.setState(c, tenant, "fenced", move.id(), req.fenceTimeoutMs());
+                        cap.setState(c, tenant, SourceCapture.FenceState.FENCED, move.id(), req.fenceTimeoutMs());
                         LOG.warn("rollback of tenant '{}' failed after the old source was unfenced: fenced {} again", tenant, old.name());
                     }
                 }

@@ -29,6 +29,35 @@ import java.util.Locale;
  * ({@link #waitForOlderTransactions}); only then is the copy snapshot taken.
  */
 public final class SourceCapture {
+    /** The states of a tenant's fence row ({@code state} column); no row: the tenant is neither captured nor fenced here. */
+    public enum FenceState {
+        /** The tenant's changes are captured; its writes go on. */
+        CAPTURE("capture"),
+        /** The tenant's writes are rejected with {@code TR003} (only a bypassing session of the tenant's own operation passes). */
+        FENCED("fenced");
+
+        private final String stored;
+
+        FenceState(String stored) {
+            this.stored = stored;
+        }
+
+        /** @return the value in the fence table */
+        public String stored() {
+            return stored;
+        }
+
+        /** @return the state of a stored value, or null for none or one this version does not know */
+        public static FenceState of(String stored) {
+            for (FenceState f : values()) {
+                if (f.stored.equals(stored)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
     private final Dialect e;
     private final String schema;
 
@@ -248,7 +277,7 @@ public final class SourceCapture {
      *
      * @throws SQLException {@code TR011} when in-flight transactions did not end in time
      */
-    public void setState(Connection c, String tenant, String state, long migrationId, long lockTimeoutMs) throws SQLException {
+    public void setState(Connection c, String tenant, FenceState state, long migrationId, long lockTimeoutMs) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -264,7 +293,7 @@ public final class SourceCapture {
                             + " ON DUPLICATE KEY UPDATE state = VALUES(state), migration_id = VALUES(migration_id), since = CURRENT_TIMESTAMP(6)";
             try (PreparedStatement p = c.prepareStatement(upsert)) {
                 p.setString(1, tenant);
-                p.setString(2, state);
+                p.setString(2, state.stored());
                 p.setLong(3, migrationId);
                 if (e == Dialect.POSTGRESQL) {
                     p.setString(4, schema);
@@ -371,7 +400,12 @@ public final class SourceCapture {
         }
     }
 
-    /** @return the tenant's fence state, or null */
+    /** @return the tenant's fence state, or null when it has no fence row here */
+    public FenceState fenceState(Connection c, String tenant) throws SQLException {
+        return FenceState.of(state(c, tenant));
+    }
+
+    /** @return the tenant's fence state as stored ({@link FenceState#stored()}), or null */
     public String state(Connection c, String tenant) throws SQLException {
         if (!tablesExist(c)) {
             return null;
