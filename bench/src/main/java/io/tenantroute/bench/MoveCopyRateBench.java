@@ -1,5 +1,6 @@
 package io.tenantroute.bench;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.migrator.MoveListener;
 import io.tenantroute.migrator.MoveMode;
 import io.tenantroute.migrator.MoveRequest;
@@ -9,7 +10,6 @@ import io.tenantroute.config.Target;
 import io.tenantroute.migrator.TargetConnector;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Copier;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
 import io.tenantroute.migrator.internal.TableJob;
@@ -272,9 +272,9 @@ public final class MoveCopyRateBench {
      */
     private static double copierRound(BenchDb db, String src, String lim, long rows, List<String> lines, int round) throws Exception {
         truncate(db, lim);
-        Engine e = db.kind == BenchDb.Kind.PG ? Engine.POSTGRESQL : Engine.MYSQL;
-        String srcSchema = e == Engine.POSTGRESQL ? "public" : src;
-        String limSchema = e == Engine.POSTGRESQL ? "public" : lim;
+        Dialect e = db.kind == BenchDb.Kind.PG ? Dialect.POSTGRESQL : Dialect.MYSQL;
+        String srcSchema = e == Dialect.POSTGRESQL ? "public" : src;
+        String limSchema = e == Dialect.POSTGRESQL ? "public" : lim;
         TableJob job;
         try (Connection c = db.connect(src)) {
             Map<String, Catalog.Table> tables = Catalog.read(c, e, srcSchema);

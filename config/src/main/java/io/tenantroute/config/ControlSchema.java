@@ -2,7 +2,6 @@ package io.tenantroute.config;
 
 import io.tenantroute.config.internal.FlywayMigrations;
 import io.tenantroute.config.internal.SchemaNames;
-import io.tenantroute.config.internal.Vendor;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -55,7 +54,7 @@ public final class ControlSchema {
      */
     public static int init(Connection connection, String schema) throws SQLException {
         SchemaNames.requireValid(schema);
-        Vendor vendor = Vendor.fromMetaData(connection.getMetaData());
+        Dialect vendor = Dialect.fromMetaData(connection.getMetaData());
         try {
             Class.forName("org.flywaydb.core.Flyway", false, ControlSchema.class.getClassLoader());
         } catch (ClassNotFoundException e) {

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tenantroute.config.internal.PgNotifyWatcher;
 import io.tenantroute.config.internal.PollingWatcher;
 import io.tenantroute.config.internal.SqlErrors;
-import io.tenantroute.config.internal.Vendor;
 import io.tenantroute.config.internal.Watches;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,7 +48,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
 
     private final String url;
     private final Properties props;
-    private final Vendor vendor;
+    private final Dialect vendor;
     private final String schema;
     private final HikariDataSource pool;
     private final String description;
@@ -57,7 +56,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
     private final boolean emptyUntilInit;
     private final AtomicBoolean warnedUninitialized = new AtomicBoolean();
 
-    JdbcTenantMapStore(String url, Properties props, Vendor vendor, String schema, boolean emptyUntilInit) {
+    JdbcTenantMapStore(String url, Properties props, Dialect vendor, String schema, boolean emptyUntilInit) {
         this.emptyUntilInit = emptyUntilInit;
         this.url = url;
         this.props = props;
@@ -65,7 +64,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
         this.schema = schema;
         this.description = vendor.location() + ":" + schema;
         this.watches = new Watches(description);
-        if (vendor == Vendor.POSTGRESQL && !props.containsKey("ApplicationName")) {
+        if (vendor == Dialect.POSTGRESQL && !props.containsKey("ApplicationName")) {
             props.setProperty("ApplicationName", "tenantroute-control");
         }
         HikariConfig cfg = new HikariConfig();
@@ -88,7 +87,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
 
     /** @return true when the control database is PostgreSQL (changes are pushed with NOTIFY) */
     public boolean isPostgreSql() {
-        return vendor == Vendor.POSTGRESQL;
+        return vendor == Dialect.POSTGRESQL;
     }
 
     /**
@@ -496,7 +495,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
                     ps.setLong(1, next);
                     ps.executeUpdate();
                 }
-                if (vendor == Vendor.POSTGRESQL) {
+                if (vendor == Dialect.POSTGRESQL) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
                         ps.setString(1, PgNotifyWatcher.CHANNEL);
                         ps.setString(2, Long.toString(next));
@@ -610,7 +609,7 @@ public final class JdbcTenantMapStore implements TenantMapStore {
             throw new IllegalArgumentException("pollIntervalMs must be ≥ 50 ms, was " + pollIntervalMs);
         }
         return watches.add(() -> {
-            if (vendor == Vendor.POSTGRESQL) {
+            if (vendor == Dialect.POSTGRESQL) {
                 Properties p = new Properties();
                 p.putAll(props);
                 p.setProperty("ApplicationName", "tenantroute-listen");

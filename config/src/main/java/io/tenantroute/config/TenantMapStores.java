@@ -1,7 +1,6 @@
 package io.tenantroute.config;
 
 import io.tenantroute.config.internal.SchemaNames;
-import io.tenantroute.config.internal.Vendor;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -52,7 +51,12 @@ public final class TenantMapStores {
         if (url != null && url.startsWith("jdbc:tenantroute:")) {
             url = "jdbc:" + url.substring("jdbc:tenantroute:".length());
         }
-        Vendor vendor = Vendor.fromUrl(url);
+        Dialect vendor;
+        try {
+            vendor = Dialect.fromUrl(url);
+        } catch (SQLException ex) {
+            throw new java.sql.SQLNonTransientConnectionException("the tenant map's control database: " + ex.getMessage(), ex.getSQLState(), ex);
+        }
         Properties vendorProps = new Properties();
         String schema = ControlSchema.DEFAULT_SCHEMA;
         boolean emptyUntilInit = false;

@@ -1,12 +1,12 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.archive.ArchiveManifest;
 import io.tenantroute.migrator.archive.ArchiveWriter;
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
 import io.tenantroute.migrator.internal.TableJob;
@@ -45,8 +45,8 @@ final class Archiving {
         throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + name + "' is not defined in the tenant map");
     }
 
-    static String defaultSchema(Engine e, Connection c) throws SQLException {
-        if (e == Engine.MYSQL) {
+    static String defaultSchema(Dialect e, Connection c) throws SQLException {
+        if (e == Dialect.MYSQL) {
             return c.getCatalog();
         }
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_schema()")) {
@@ -56,7 +56,7 @@ final class Archiving {
     }
 
     /** @return the tenant's owned and child tables of the schema, in FK load order */
-    static List<TableJob> jobs(Connection c, Engine e, String schema, String tenantColumn) throws SQLException {
+    static List<TableJob> jobs(Connection c, Dialect e, String schema, String tenantColumn) throws SQLException {
         Map<String, Catalog.Table> tables = Catalog.read(c, e, schema);
         List<TableJob> jobs = new ArrayList<>();
         for (Ownership o : Planner.owned(tables, tenantColumn, Map.of())) {
@@ -65,7 +65,7 @@ final class Archiving {
         return jobs;
     }
 
-    static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
+    static long count(Dialect e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + j.own().fromWhereTenant(e, schema))) {
             p.setString(1, tenant);
             try (ResultSet r = p.executeQuery()) {
@@ -115,7 +115,7 @@ final class Archiving {
      *
      * @param journalStep the journal step name for per-table rows and checksums ({@code export}, {@code archive})
      */
-    static ArchiveManifest write(Engine e, Connection c, Target src, String schema, List<TableJob> jobs, String tenant, Path dir, String kind,
+    static ArchiveManifest write(Dialect e, Connection c, Target src, String schema, List<TableJob> jobs, String tenant, Path dir, String kind,
             Long journalId, Long cleanedMove, MigrationJournal journal, String journalStep, MoveListener l) throws SQLException {
         Set<String> names = new HashSet<>();
         jobs.forEach(j -> names.add(j.name()));
@@ -124,7 +124,7 @@ final class Archiving {
         boolean auto = c.getAutoCommit();
         String createdAt;
         try {
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);

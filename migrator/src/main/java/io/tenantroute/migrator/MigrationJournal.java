@@ -1,7 +1,7 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
-import io.tenantroute.migrator.internal.Engine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,22 +38,52 @@ public final class MigrationJournal {
      *     (one location of a schema fan-out run, see {@code io.tenantroute.migrator.schema.SchemaJournal})
      * @param mode {@code online} / {@code offline} for moves and rollbacks; for other kinds as they record it
      * @param status {@code running}, {@code done}, {@code failed} or {@code aborted}
+     * @param cleanedMoveId for a cleanup: the move whose old rows it removes (rows written before control tables
+     *     V102 kept it in {@code mode} as {@code move:<id>}; both are read); null otherwise
      */
     public record Migration(long id, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
-            String status, String step, String operator, Timestamp startedAt, Timestamp endedAt, String error, String kind) {
+            String status, String step, String operator, Timestamp startedAt, Timestamp endedAt, String error, String kind,
+            Long cleanedMoveId) {
+        /** @return the kind, or null for a kind this version does not know (written by a newer build) */
+        public JournalKind journalKind() {
+            return JournalKind.fromJournal(kind);
+        }
+
+        /** @return whether this operation is of {@code k} */
+        public boolean is(JournalKind k) {
+            return k.is(kind);
+        }
+
+        /** @return whether this operation has status {@code st} */
+        public boolean is(JournalStatus st) {
+            return st.is(status);
+        }
     }
 
-    /** The kinds of journaled operation ({@link Migration#kind()}). */
-    public static final String MOVE = "move";
-    public static final String ROLLBACK = "rollback";
-    public static final String CLEANUP = "cleanup";
-    public static final String EXPORT = "export";
-    public static final String IMPORT = "import";
+    /** The kinds of journaled operation ({@link Migration#kind()}), as {@link JournalKind} names. */
+    public static final String MOVE = JournalKind.MOVE.journalName();
+    public static final String ROLLBACK = JournalKind.ROLLBACK.journalName();
+    public static final String CLEANUP = JournalKind.CLEANUP.journalName();
+    public static final String EXPORT = JournalKind.EXPORT.journalName();
+    public static final String IMPORT = JournalKind.IMPORT.journalName();
     /**
      * One location of a schema fan-out run ({@code tenantroute schema migrate}); written by
      * {@code io.tenantroute.migrator.schema.SchemaJournal}, which documents what its columns hold.
      */
-    public static final String SCHEMA = "schema";
+    public static final String SCHEMA = JournalKind.SCHEMA.journalName();
+
+    /**
+     * Where a move or a rollback started an identity counter.
+     *
+     * @param table the table
+     * @param column the identity / serial / AUTO_INCREMENT column
+     * @param start the first value handed out there
+     */
+    public record IdentityRange(String table, String column, long start) {
+    }
+
+    private static final String COLUMNS = "id, tenant, source, source_schema, target, target_schema, mode, status, step,"
+            + " operator, started_at, ended_at, error, kind, cleaned_move_id";
 
     /** One step of a move; {@code table} null for whole-move steps, rows -1 and checksum null when not applicable. */
     public record Step(String step, String table, long rows, String checksum, Timestamp startedAt, Timestamp endedAt, String error) {
@@ -71,15 +101,15 @@ public final class MigrationJournal {
         this.schema = schema;
     }
 
-    private String t(Engine e, String table) {
+    private String t(Dialect e, String table) {
         return e.q(schema, table);
     }
 
     /** Creates the journal tables if absent (idempotent). */
     public void init() throws SQLException {
         try (Connection c = connections.open(); Statement s = c.createStatement()) {
-            Engine e = Engine.of(c);
-            if (e == Engine.POSTGRESQL) {
+            Dialect e = Dialect.of(c);
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + e.q(schema));
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id bigserial PRIMARY KEY, tenant varchar(255) NOT NULL,"
                         + " source varchar(63) NOT NULL, source_schema varchar(128), target varchar(63) NOT NULL, target_schema varchar(128),"
@@ -91,6 +121,15 @@ public final class MigrationJournal {
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_locks") + " (tenant varchar(255) PRIMARY KEY,"
                         + " migration_id bigint NOT NULL, since timestamptz NOT NULL DEFAULT now())");
                 s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN IF NOT EXISTS kind varchar(16) NOT NULL DEFAULT 'move'");
+                s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN IF NOT EXISTS cleaned_move_id bigint");
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_identity_ranges") + " (migration_id bigint NOT NULL,"
+                        + " table_name varchar(128) NOT NULL, column_name varchar(128) NOT NULL, start_value bigint NOT NULL,"
+                        + " PRIMARY KEY (migration_id, table_name, column_name))");
+                s.execute("UPDATE " + t(e, "migrations") + " SET cleaned_move_id = CAST(substr(mode, 6) AS bigint) WHERE kind = 'cleanup'"
+                        + " AND cleaned_move_id IS NULL AND mode ~ '^move:[0-9]{1,18}$'");
+                s.execute("INSERT INTO " + t(e, "migration_identity_ranges") + " (migration_id, table_name, column_name, start_value)"
+                        + " SELECT migration_id, table_name, checksum, rows_count FROM " + t(e, "migration_steps") + " WHERE step = 'identity'"
+                        + " AND table_name IS NOT NULL AND checksum IS NOT NULL AND rows_count IS NOT NULL ON CONFLICT DO NOTHING");
             } else {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + e.q(schema));
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migrations") + " (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
@@ -108,6 +147,17 @@ public final class MigrationJournal {
                 if (!hasColumn(c, "migrations", "kind")) { // MySQL 8 has no ADD COLUMN IF NOT EXISTS
                     s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'move'");
                 }
+                if (!hasColumn(c, "migrations", "cleaned_move_id")) {
+                    s.execute("ALTER TABLE " + t(e, "migrations") + " ADD COLUMN cleaned_move_id BIGINT NULL");
+                }
+                s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "migration_identity_ranges") + " (migration_id BIGINT NOT NULL,"
+                        + " table_name VARCHAR(128) NOT NULL, column_name VARCHAR(128) NOT NULL, start_value BIGINT NOT NULL,"
+                        + " PRIMARY KEY (migration_id, table_name, column_name)) ENGINE=InnoDB");
+                s.execute("UPDATE " + t(e, "migrations") + " SET cleaned_move_id = CAST(SUBSTRING(mode, 6) AS UNSIGNED) WHERE kind = 'cleanup'"
+                        + " AND cleaned_move_id IS NULL AND mode REGEXP '^move:[0-9]{1,18}$'");
+                s.execute("INSERT IGNORE INTO " + t(e, "migration_identity_ranges") + " (migration_id, table_name, column_name, start_value)"
+                        + " SELECT migration_id, table_name, checksum, rows_count FROM " + t(e, "migration_steps") + " WHERE step = 'identity'"
+                        + " AND table_name IS NOT NULL AND checksum IS NOT NULL AND rows_count IS NOT NULL");
             }
         }
     }
@@ -146,8 +196,27 @@ public final class MigrationJournal {
      */
     public long begin(String kind, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
             String operator) throws SQLException {
+        Long cleaned = null;
+        if (CLEANUP.equals(kind) && mode != null && mode.matches(CLEANED_MOVE_PREFIX + "[0-9]{1,18}")) {
+            cleaned = Long.parseLong(mode.substring(CLEANED_MOVE_PREFIX.length())); // a caller of the shape before V102
+        }
+        return begin(kind, tenant, source, sourceSchema, target, targetSchema, mode, cleaned, operator);
+    }
+
+    /**
+     * As {@link #begin(String, String, String, String, String, String, String, String)}, typed.
+     *
+     * @param cleanedMoveId a cleanup: the move whose old rows it removes; null for other kinds
+     */
+    public long begin(JournalKind kind, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
+            Long cleanedMoveId, String operator) throws SQLException {
+        return begin(kind.journalName(), tenant, source, sourceSchema, target, targetSchema, mode, cleanedMoveId, operator);
+    }
+
+    private long begin(String kind, String tenant, String source, String sourceSchema, String target, String targetSchema, String mode,
+            Long cleanedMoveId, String operator) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try {
                 Long holder = lockHolder(c, e, tenant);
@@ -157,8 +226,8 @@ public final class MigrationJournal {
                 }
                 long id;
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migrations")
-                        + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator, kind)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'running', 'plan', ?, ?)", new String[] {"id"})) {
+                        + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator, kind, cleaned_move_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'running', 'plan', ?, ?, ?)", new String[] {"id"})) {
                     p.setString(1, tenant);
                     p.setString(2, source);
                     p.setString(3, sourceSchema);
@@ -167,6 +236,11 @@ public final class MigrationJournal {
                     p.setString(6, mode);
                     p.setString(7, operator);
                     p.setString(8, kind);
+                    if (cleanedMoveId == null) {
+                        p.setNull(9, java.sql.Types.BIGINT);
+                    } else {
+                        p.setLong(9, cleanedMoveId);
+                    }
                     p.executeUpdate();
                     try (ResultSet r = p.getGeneratedKeys()) {
                         r.next();
@@ -190,7 +264,7 @@ public final class MigrationJournal {
         }
     }
 
-    private Long lockHolder(Connection c, Engine e, String tenant) throws SQLException {
+    private Long lockHolder(Connection c, Dialect e, String tenant) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT migration_id FROM " + t(e, "migration_locks") + " WHERE tenant = ?")) {
             p.setString(1, tenant);
             try (ResultSet r = p.executeQuery()) {
@@ -202,14 +276,29 @@ public final class MigrationJournal {
     /** @return the id of the move holding the tenant's lock (running, or interrupted), if any */
     public Long activeMigration(String tenant) throws SQLException {
         try (Connection c = connections.open()) {
-            return lockHolder(c, Engine.of(c), tenant);
+            return lockHolder(c, Dialect.of(c), tenant);
         }
+    }
+
+    /** Records that an operation entered a step. */
+    public void step(long id, MoveStep step) throws SQLException {
+        step(id, step.journalName());
+    }
+
+    /** Records a per-table result of a step (rows copied, rows and checksum verified). */
+    public void tableStep(long id, MoveStep step, String table, long rows, String checksum) throws SQLException {
+        tableStep(id, step.journalName(), table, rows, checksum);
+    }
+
+    /** Ends an operation; see {@link #finish(long, String, String)}. */
+    public void finish(long id, JournalStatus status, String error) throws SQLException {
+        finish(id, status.journalName(), error);
     }
 
     /** Records that a move entered a step. */
     public void step(long id, String step) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations") + " SET step = ? WHERE id = ?")) {
                 p.setString(1, step);
                 p.setLong(2, id);
@@ -227,7 +316,7 @@ public final class MigrationJournal {
     /** Records a per-table result (rows copied, rows and checksum verified). */
     public void tableStep(long id, String step, String table, long rows, String checksum) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_steps")
                     + " (migration_id, step, table_name, rows_count, checksum, ended_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
                 p.setLong(1, id);
@@ -247,7 +336,7 @@ public final class MigrationJournal {
      */
     public void finish(long id, String status, String error) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations")
                     + " SET status = ?, error = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?");
@@ -269,9 +358,8 @@ public final class MigrationJournal {
     /** @return the newest moves first, at most {@code limit} */
     public List<Migration> list(int limit) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
-            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
+            Dialect e = Dialect.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM " + t(e, "migrations") + " ORDER BY id DESC LIMIT " + Math.max(1, limit))) {
                 return read(p);
             }
         }
@@ -280,9 +368,8 @@ public final class MigrationJournal {
     /** @return the tenant's journaled operations of every kind, newest first, at most {@code limit} */
     public List<Migration> history(String tenant, int limit) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
-            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE tenant = ? ORDER BY id DESC LIMIT "
+            Dialect e = Dialect.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM " + t(e, "migrations") + " WHERE tenant = ? ORDER BY id DESC LIMIT "
                     + Math.max(1, limit))) {
                 p.setString(1, tenant);
                 return read(p);
@@ -296,10 +383,23 @@ public final class MigrationJournal {
             while (r.next()) {
                 out.add(new Migration(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
                         r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getTimestamp(11), r.getTimestamp(12),
-                        r.getString(13), r.getString(14)));
+                        r.getString(13), r.getString(14), cleanedMove(r.getString(14), r.getString(7), nullableLong(r, 15))));
             }
         }
         return out;
+    }
+
+    /** A cleanup row written by a build before V102 (after the migration ran) names its move in mode only. */
+    private static Long cleanedMove(String kind, String mode, Long column) {
+        if (column != null || !CLEANUP.equals(kind) || mode == null || !mode.matches(CLEANED_MOVE_PREFIX + "[0-9]{1,18}")) {
+            return column;
+        }
+        return Long.parseLong(mode.substring(CLEANED_MOVE_PREFIX.length()));
+    }
+
+    private static Long nullableLong(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : v;
     }
 
     /** @return one move, or null */
@@ -312,9 +412,8 @@ public final class MigrationJournal {
 
     private List<Migration> listWhere(long id) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
-            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE id = ?")) {
+            Dialect e = Dialect.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM " + t(e, "migrations") + " WHERE id = ?")) {
                 p.setLong(1, id);
                 return read(p);
             }
@@ -324,7 +423,7 @@ public final class MigrationJournal {
     /** @return the steps of a move, in order */
     public List<Step> steps(long id) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT step, table_name, rows_count, checksum, started_at, ended_at, error FROM "
                     + t(e, "migration_steps") + " WHERE migration_id = ? ORDER BY id")) {
                 p.setLong(1, id);
@@ -342,11 +441,51 @@ public final class MigrationJournal {
     }
 
     /**
-     * Records where a destination identity counter started at move time (step {@code identity}: table, first
-     * value in {@code rows_count}, column name in {@code checksum}). Rollback shows these in its plan.
+     * Records where a move or a rollback started an identity counter ({@code migration_identity_ranges}); a second
+     * record of the same table and column (a resumed move) replaces the first. Rollback shows these in its plan.
      */
     public void identityRange(long id, String table, String column, long start) throws SQLException {
-        tableStep(id, "identity", table, start, column);
+        try (Connection c = connections.open()) {
+            Dialect e = Dialect.of(c);
+            // a resumed move sets its ranges again: the last one set is the one the counter has
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "migration_identity_ranges")
+                    + " (migration_id, table_name, column_name, start_value) VALUES (?, ?, ?, ?)" + (e == Dialect.POSTGRESQL
+                    ? " ON CONFLICT (migration_id, table_name, column_name) DO UPDATE SET start_value = EXCLUDED.start_value"
+                    : " ON DUPLICATE KEY UPDATE start_value = VALUES(start_value)"))) {
+                p.setLong(1, id);
+                p.setString(2, table);
+                p.setString(3, column);
+                p.setLong(4, start);
+                p.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * @return where operation {@code id} started identity counters, in table and column order; also what a build
+     *     before control tables V102 journaled as {@code identity} steps (column in {@code checksum}, first value in
+     *     {@code rows_count}) and V102 did not copy
+     */
+    public List<IdentityRange> identityRanges(long id) throws SQLException {
+        java.util.Map<String, IdentityRange> out = new java.util.TreeMap<>();
+        try (Connection c = connections.open()) {
+            Dialect e = Dialect.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT table_name, column_name, start_value FROM " + t(e, "migration_identity_ranges")
+                    + " WHERE migration_id = ?")) {
+                p.setLong(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.put(r.getString(1) + "." + r.getString(2), new IdentityRange(r.getString(1), r.getString(2), r.getLong(3)));
+                    }
+                }
+            }
+        }
+        for (Step st : steps(id)) {
+            if (MoveStep.IDENTITY.is(st.step()) && st.table() != null && st.checksum() != null) {
+                out.putIfAbsent(st.table() + "." + st.checksum(), new IdentityRange(st.table(), st.checksum(), st.rows()));
+            }
+        }
+        return new ArrayList<>(out.values());
     }
 
     /**
@@ -354,6 +493,11 @@ public final class MigrationJournal {
      *
      * @return the operation, or null
      */
+    public Migration lastDone(String tenant, JournalKind kind, int limit) throws SQLException {
+        return lastDone(tenant, kind.journalName(), limit);
+    }
+
+    /** As {@link #lastDone(String, JournalKind, int)}, by kind name. */
     public Migration lastDone(String tenant, String kind, int limit) throws SQLException {
         for (Migration m : history(tenant, limit)) {
             if (kind.equals(m.kind()) && "done".equals(m.status())) {
@@ -363,12 +507,16 @@ public final class MigrationJournal {
         return null;
     }
 
-    /** Prefix of the {@code mode} of a {@link #CLEANUP} row: {@code move:<id>} names the move whose old rows it removes. */
+    /**
+     * Prefix of the {@code mode} of a {@link #CLEANUP} row written before control tables V102: {@code move:<id>} named
+     * the move whose old rows it removes (now {@link Migration#cleanedMoveId()}; such rows are still read).
+     */
     public static final String CLEANED_MOVE_PREFIX = "move:";
 
     /**
      * The cleanup that removed, or began removing, the old source rows of a move: the newest journal row of kind
-     * {@link #CLEANUP} whose mode is {@code move:<moveId>} and whose status is {@code done} or which has a
+     * {@link #CLEANUP} of that move ({@link Migration#cleanedMoveId()}, or mode {@code move:<moveId>} for rows written
+     * before control tables V102) whose status is {@code done} or which has a
      * {@code delete} step (an interrupted or failed cleanup has deleted rows too). A rollback of that move must
      * refuse when this returns non-null: the rows it would move back over are gone (their archive is named in
      * the cleanup's {@code archive} step).
@@ -380,20 +528,20 @@ public final class MigrationJournal {
     public Migration cleanedUp(long moveId) throws SQLException {
         List<Migration> cleanups;
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
-            try (PreparedStatement p = c.prepareStatement("SELECT id, tenant, source, source_schema, target, target_schema, mode, status, step,"
-                    + " operator, started_at, ended_at, error, kind FROM " + t(e, "migrations") + " WHERE kind = ? AND mode = ? ORDER BY id DESC")) {
+            Dialect e = Dialect.of(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM " + t(e, "migrations") + " WHERE kind = ? AND (cleaned_move_id = ? OR mode = ?) ORDER BY id DESC")) {
                 p.setString(1, CLEANUP);
-                p.setString(2, CLEANED_MOVE_PREFIX + moveId);
+                p.setLong(2, moveId);
+                p.setString(3, CLEANED_MOVE_PREFIX + moveId);
                 cleanups = read(p);
             }
         }
         for (Migration m : cleanups) {
-            if ("done".equals(m.status())) {
+            if (m.is(JournalStatus.DONE)) {
                 return m;
             }
             for (Step s : steps(m.id())) {
-                if ("delete".equals(s.step())) {
+                if (MoveStep.DELETE.is(s.step())) {
                     return m;
                 }
             }

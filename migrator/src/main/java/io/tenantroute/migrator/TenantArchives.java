@@ -1,5 +1,6 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
@@ -11,7 +12,6 @@ import io.tenantroute.migrator.archive.ArchiveReader;
 import io.tenantroute.migrator.archive.PortableType;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.TableJob;
 import io.tenantroute.migrator.internal.TargetSchema;
@@ -141,7 +141,7 @@ public final class TenantArchives {
         Route route = store.route(tenant).orElse(Route.implicitShared(tenant));
         Target src = Archiving.resolve(store, sharedTarget, route.target());
         try (Connection c = connector.open(src)) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             String schema = route.schema() != null ? route.schema() : Archiving.defaultSchema(e, c);
             List<TableJob> jobs = Archiving.jobs(c, e, schema, tenantColumn);
             if (jobs.isEmpty()) {
@@ -149,16 +149,16 @@ public final class TenantArchives {
                         + schema + " has the column " + tenantColumn);
             }
             Archiving.prepareDirectory(dir, tenant);
-            long id = journal.begin(MigrationJournal.EXPORT, tenant, src.name(), schema, "file", null, "export", operator);
+            long id = journal.begin(JournalKind.EXPORT, tenant, src.name(), schema, "file", null, "export", null, operator);
             try {
-                l.step("export", jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
+                l.step(MoveStep.EXPORT.journalName(), jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                 ArchiveManifest m = Archiving.write(e, c, src, schema, jobs, tenant, dir, "export", id, null, journal, "export", l);
-                journal.finish(id, "done", null);
-                l.step("done", m.totalRows() + " rows in " + dir);
+                journal.finish(id, JournalStatus.DONE, null);
+                l.step(MoveStep.DONE.journalName(), m.totalRows() + " rows in " + dir);
                 return new ExportResult(id, dir, m);
             } catch (SQLException | RuntimeException ex) {
                 Archiving.removeIncomplete(dir);
-                journal.finish(id, "failed", TenantMover.oneLine(ex));
+                journal.finish(id, JournalStatus.FAILED, TenantMover.oneLine(ex));
                 throw ex;
             }
         }
@@ -196,7 +196,7 @@ public final class TenantArchives {
         String tenant = TenantIds.requireValid(m.tenant());
         Target dst = Archiving.resolve(store, sharedTarget, req.target());
         try (Connection d = connector.open(dst)) {
-            Engine de = Engine.of(d);
+            Dialect de = Dialect.of(d);
             String schema = req.schema() != null ? req.schema() : Archiving.defaultSchema(de, d);
             String where = "tenant '" + tenant + "' to " + dst.name() + "/" + schema;
             boolean sameEngine = de.name().toLowerCase(Locale.ROOT).equals(m.source().engine());
@@ -243,11 +243,11 @@ public final class TenantArchives {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("import of " + where + " refused: " + String.join("; ", problems)
                         + " — nothing was changed");
             }
-            long id = journal.begin(MigrationJournal.IMPORT, tenant, "file", null, dst.name(), schema, req.route() ? "import+route" : "import",
-                    req.operator());
+            long id = journal.begin(JournalKind.IMPORT, tenant, "file", null, dst.name(), schema, req.route() ? "import+route" : "import",
+                    null, req.operator());
             List<String> created = new ArrayList<>();
             try {
-                l.step("schema", dst.name() + "/" + schema);
+                l.step(MoveStep.SCHEMA.journalName(), dst.name() + "/" + schema);
                 if (!schemaExists) {
                     TargetSchema.createSchema(de, d, schema);
                 }
@@ -255,13 +255,13 @@ public final class TenantArchives {
                     if (!existing.containsKey(t.name())) {
                         createTable(de, d, schema, t, sameEngine);
                         created.add(t.name());
-                        journal.tableStep(id, "create", t.name(), 0, null);
+                        journal.tableStep(id, MoveStep.CREATE, t.name(), 0, null);
                     }
                 }
                 Map<String, Catalog.Table> tables = Catalog.read(d, de, schema);
-                l.step("load", m.tables().size() + " table(s), " + m.totalRows() + " rows");
+                l.step(MoveStep.LOAD.journalName(), m.tables().size() + " table(s), " + m.totalRows() + " rows");
                 load(de, d, schema, m, tables, req.archive(), id, l);
-                l.step("constraints", "");
+                l.step(MoveStep.CONSTRAINTS.journalName(), "");
                 Set<String> createdSet = new HashSet<>(created);
                 for (ArchiveManifest.Table t : m.tables()) {
                     if (createdSet.contains(t.name())) {
@@ -278,18 +278,18 @@ public final class TenantArchives {
                     }
                 }
                 String reason = TenantMover.oneLine(ex);
-                journal.finish(id, "failed", reason);
+                journal.finish(id, JournalStatus.FAILED, reason);
                 if (TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
                     throw ex;
                 }
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("import of " + where + " failed: " + reason + "; nothing was kept", ex);
             }
-            l.step("verify", "");
+            l.step(MoveStep.VERIFY.journalName(), "");
             Map<String, Catalog.Table> tables = Catalog.read(d, de, schema);
             List<TableVerification> out = new ArrayList<>();
             for (ArchiveManifest.Table t : m.tables()) {
                 Checksums.Result r = Checksums.compute(de, d, schema, job(t, tables), tenant, null);
-                journal.tableStep(id, "verify", t.name(), r.rows(), r.checksum());
+                journal.tableStep(id, MoveStep.VERIFY, t.name(), r.rows(), r.checksum());
                 List<String> why = new ArrayList<>();
                 if (r.rows() != t.rows()) {
                     why.add(r.rows() + " rows on the target, " + t.rows() + " in the archive");
@@ -307,11 +307,11 @@ public final class TenantArchives {
                         b.append(b.length() > 0 ? "; " : "").append(tv.table()).append(": ").append(String.join(", ", tv.mismatches()));
                     }
                 }
-                journal.finish(id, "failed", "verification against the manifest failed: " + b);
+                journal.finish(id, JournalStatus.FAILED, "verification against the manifest failed: " + b);
                 LOG.warn("import of {}: verification against the manifest failed: {}", where, b);
             } else {
                 if (req.route()) {
-                    l.step("route", dst.name() + (req.schema() != null ? "/" + req.schema() : ""));
+                    l.step(MoveStep.ROUTE.journalName(), dst.name() + (req.schema() != null ? "/" + req.schema() : ""));
                     Route r = store.route(tenant).orElse(null);
                     if (r == null) {
                         store.setRoute(tenant, dst.name(), req.schema());
@@ -320,8 +320,8 @@ public final class TenantArchives {
                     }
                     routed = true;
                 }
-                journal.finish(id, "done", null);
-                l.step("done", m.totalRows() + " rows imported and verified");
+                journal.finish(id, JournalStatus.DONE, null);
+                l.step(MoveStep.DONE.journalName(), m.totalRows() + " rows imported and verified");
             }
             return new ImportResult(id, m, report, created, routed);
         }
@@ -343,7 +343,7 @@ public final class TenantArchives {
         return new TableJob(def, new Ownership(t.name(), hops, t.rootTable(), t.tenantColumn(), tenantCol.type(), tenantCol.schemaType()));
     }
 
-    private static void createTable(Engine e, Connection c, String schema, ArchiveManifest.Table t, boolean sameEngine) throws SQLException {
+    private static void createTable(Dialect e, Connection c, String schema, ArchiveManifest.Table t, boolean sameEngine) throws SQLException {
         StringBuilder b = new StringBuilder("CREATE TABLE ").append(e.q(schema, t.name())).append(" (");
         boolean first = true;
         for (ArchiveManifest.Column col : t.columns()) {
@@ -353,9 +353,9 @@ public final class TenantArchives {
             b.append(first ? "" : ", ").append(e.q(col.name())).append(' ').append(type);
             if (col.generated() != null && sameEngine) {
                 // the source's own expression (its dialect): the target computes the column, the load skips it
-                b.append(" GENERATED ALWAYS AS (").append(col.generated()).append(e == Engine.POSTGRESQL || col.generatedStored() ? ") STORED" : ") VIRTUAL");
+                b.append(" GENERATED ALWAYS AS (").append(col.generated()).append(e == Dialect.POSTGRESQL || col.generatedStored() ? ") STORED" : ") VIRTUAL");
             } else if (col.autoIncrement() && kind == PortableType.Kind.INTEGER) {
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     b.append(" GENERATED BY DEFAULT AS IDENTITY");
                 } else if (!t.keyColumns().isEmpty() && t.keyColumns().get(0).equals(col.name())) {
                     b.append(" AUTO_INCREMENT");
@@ -373,13 +373,13 @@ public final class TenantArchives {
             }
             b.append(')');
         }
-        b.append(')').append(e == Engine.MYSQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "");
+        b.append(')').append(e == Dialect.MYSQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "");
         // same-engine source types and expressions name types of the source's schema unqualified: on PostgreSQL they
         // resolve in the import's schema first
         TargetSchema.executeInSchema(e, c, schema, List.of(b.toString()));
     }
 
-    private static void addForeignKeys(Engine e, Connection c, String schema, ArchiveManifest.Table t, Set<String> created) throws SQLException {
+    private static void addForeignKeys(Dialect e, Connection c, String schema, ArchiveManifest.Table t, Set<String> created) throws SQLException {
         for (ArchiveManifest.ForeignKey fk : t.foreignKeys()) {
             if (!created.contains(fk.refTable())) {
                 continue;
@@ -401,26 +401,26 @@ public final class TenantArchives {
     }
 
     /** Loads every table in manifest (FK) order in one transaction; FK checks off for the session on MySQL. */
-    private void load(Engine e, Connection d, String schema, ArchiveManifest m, Map<String, Catalog.Table> tables, Path dir, long id,
+    private void load(Dialect e, Connection d, String schema, ArchiveManifest m, Map<String, Catalog.Table> tables, Path dir, long id,
             MoveListener l) throws SQLException {
         boolean auto = d.getAutoCommit();
         d.setAutoCommit(false);
         try (Statement s = d.createStatement()) {
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 s.execute("SET SESSION foreign_key_checks = 0");
             }
             for (ArchiveManifest.Table t : m.tables()) {
                 l.tableStarted(t.name(), t.rows());
                 long n = loadTable(e, d, schema, t, tables.get(t.name()), dir, rows -> l.tableProgress(t.name(), rows));
                 l.tableDone(t.name(), n);
-                journal.tableStep(id, "load", t.name(), n, null);
+                journal.tableStep(id, MoveStep.LOAD, t.name(), n, null);
             }
             d.commit();
         } catch (SQLException | RuntimeException ex) {
             d.rollback();
             throw ex;
         } finally {
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 try (Statement s = d.createStatement()) {
                     s.execute("SET SESSION foreign_key_checks = 1");
                 }
@@ -429,7 +429,7 @@ public final class TenantArchives {
         }
     }
 
-    private static long loadTable(Engine e, Connection d, String schema, ArchiveManifest.Table t, Catalog.Table have, Path dir,
+    private static long loadTable(Dialect e, Connection d, String schema, ArchiveManifest.Table t, Catalog.Table have, Path dir,
             java.util.function.LongConsumer progress) throws SQLException {
         List<ArchiveManifest.Column> cols = t.columns();
         StringBuilder names = new StringBuilder();
@@ -445,7 +445,7 @@ public final class TenantArchives {
                 continue;
             }
             names.append(names.length() > 0 ? ", " : "").append(e.q(n));
-            marks.append(marks.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + have.column(n).typeIn(schema) + ")" : "?");
+            marks.append(marks.length() > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + have.column(n).typeIn(schema) + ")" : "?");
         }
         String sql = "INSERT INTO " + e.q(schema, t.name()) + " (" + names + ") VALUES (" + marks + ")";
         long rows = 0;
@@ -484,14 +484,14 @@ public final class TenantArchives {
         return rows;
     }
 
-    private static void bind(Engine e, PreparedStatement p, int i, Object v, PortableType.Kind kind) throws SQLException {
+    private static void bind(Dialect e, PreparedStatement p, int i, Object v, PortableType.Kind kind) throws SQLException {
         if (v == null) {
             p.setNull(i, kind == PortableType.Kind.BINARY ? Types.BINARY : Types.VARCHAR);
             return;
         }
         if (v instanceof Boolean) {
             boolean b = (Boolean) v;
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 p.setInt(i, b ? 1 : 0);
             } else {
                 p.setString(i, b ? "true" : "false");
@@ -504,10 +504,10 @@ public final class TenantArchives {
                 p.setBytes(i, Base64.getDecoder().decode(s));
                 return;
             case TIMESTAMP:
-                p.setString(i, e == Engine.MYSQL ? s.replace('T', ' ') : s);
+                p.setString(i, e == Dialect.MYSQL ? s.replace('T', ' ') : s);
                 return;
             case TIMESTAMPTZ:
-                p.setString(i, e == Engine.MYSQL ? LocalDateTime.ofInstant(Instant.parse(s), ZoneOffset.UTC).format(MYSQL_DATETIME) : s);
+                p.setString(i, e == Dialect.MYSQL ? LocalDateTime.ofInstant(Instant.parse(s), ZoneOffset.UTC).format(MYSQL_DATETIME) : s);
                 return;
             default:
                 p.setString(i, s);

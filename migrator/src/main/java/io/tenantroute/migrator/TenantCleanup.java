@@ -1,5 +1,6 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
@@ -7,7 +8,6 @@ import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.archive.ArchiveManifest;
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
 import java.io.IOException;
@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * Removes a tenant's old rows from the source of its completed move: archive first, then delete, then drop the
  * tenant's fence and captured changes there.
  *
- * <p>Only after a move of kind {@code move}, status {@code done}, whose journal has its {@code verify} table steps
+ * <p>Only after a move of kind {@code move} or {@code rollback} (the tenant's newest of either; after a rollback the
+ * rows left behind are those on the rolled-back move's destination), status {@code done}, whose journal has its {@code verify} table steps
  * and its {@code flip}, that was not rolled back, and whose target the tenant's route points at now; optionally
  * only when it finished at least {@link CleanupRequest#olderThan()} ago. Every refusal is a {@code TR011} before
  * anything changed (no journal row, no file, no row).
  *
- * <p>Steps, journaled as kind {@link MigrationJournal#CLEANUP} with mode {@code move:<id>} (see
+ * <p>Steps, journaled as kind {@link JournalKind#CLEANUP} naming the move ({@link MigrationJournal.Migration#cleanedMoveId()}, see
  * {@link MigrationJournal#cleanedUp(long)}): {@code archive} (the tenant's rows still on the old source, one
  * read-only snapshot, manifest written last; the path in an {@code archive-file} step), {@code delete} (reverse FK
  * order, batches of {@link CleanupRequest#batchRows()} rows, each in its own short transaction), {@code unfence}
@@ -46,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * and shared with other tenants' moves from the same schema, and do nothing without a fence row.
  *
  * <p>The old source fences the tenant (its triggers reject the tenant's writes with {@code TR003}). The delete
- * session passes the fence without lifting it for anyone else: inside each batch transaction it first sets the
- * tenant's fence row to state {@code cleanup} (uncommitted, so only its own triggers see it), deletes, removes the
- * change rows its triggers captured, and sets the row back before committing. Other sessions' writes of the tenant
- * wait for that row lock (one batch) and are then rejected as before.
+ * session passes the fence without lifting it for anyone else, by the same bypass a rollback's sessions use
+ * ({@link SourceCapture#grantBypass}: its writes of that tenant are neither rejected nor captured, a write of it that
+ * reaches another tenant's row fails with {@code TR011}); the bypass is removed when the deletes end, whatever the
+ * outcome. Other sessions' writes of the tenant are rejected as before, without waiting.
  *
  * <p>Resumable: a re-run after an interruption (the journal row still holds the tenant's lock, or failed) keeps a
  * complete archive and continues deleting; it never writes a second archive once rows were deleted. Thread-safe;
@@ -152,10 +153,10 @@ public final class TenantCleanup {
         Long active = journal.activeMigration(tenant);
         if (active != null) {
             MigrationJournal.Migration a = journal.get(active);
-            if (a != null && MigrationJournal.CLEANUP.equals(a.kind())) {
+            if (a != null && a.is(JournalKind.CLEANUP)) {
                 resumeId = active;
-                move = journal.get(Long.parseLong(a.mode().substring(MigrationJournal.CLEANED_MOVE_PREFIX.length())));
-            } else if (a != null && MigrationJournal.MOVE.equals(a.kind())) {
+                move = journal.get(a.cleanedMoveId());
+            } else if (a != null && a.is(JournalKind.MOVE)) {
                 throw refused(who, "move " + a.id() + " to " + a.target() + " is running or was interrupted at step " + a.step()
                         + "; cleanup needs a completed move whose verification passed (finish it with migrate --resume, or --abort)");
             } else {
@@ -201,37 +202,43 @@ public final class TenantCleanup {
             throw refused(who, dir + " exists and is not an archive of this cleanup; give another --archive");
         }
         try (Connection s = connector.open(src)) {
-            Engine e = Engine.of(s);
+            Dialect e = Dialect.of(s);
             List<TableJob> jobs = Archiving.jobs(s, e, schema, req.tenantColumn());
             if (jobs.isEmpty()) {
                 throw refused(who, "no table in " + src.name() + "/" + schema + " has the column " + req.tenantColumn());
             }
-            long id = resumeId != null ? resumeId : journal.begin(MigrationJournal.CLEANUP, tenant, move.source(), move.sourceSchema(),
-                    move.target(), move.targetSchema(), MigrationJournal.CLEANED_MOVE_PREFIX + move.id(), req.operator());
-            String step = "archive";
+            long id = resumeId != null ? resumeId : journal.begin(JournalKind.CLEANUP, tenant, move.source(), move.sourceSchema(),
+                    move.target(), move.targetSchema(), "online", move.id(), req.operator());
+            Operation op = new Operation(journal, id, l);
+            ArchiveManifest reusable = existing;
             try {
                 // 1. archive (or keep the complete one an interrupted run wrote)
-                journal.step(id, step);
+                boolean reused = reusable != null;
+                op.enter(MoveStep.ARCHIVE, reused ? "complete archive kept: " + dir + " (" + reusable.totalRows() + " rows)"
+                        : jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                 String shown = requested.toAbsolutePath().toString();
-                journal.tableStep(id, "archive-file", shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
+                journal.tableStep(id, MoveStep.ARCHIVE_FILE, shown.length() <= 128 ? shown : requested.getFileName().toString(), -1, null);
                 ArchiveManifest m;
-                boolean reused = existing != null;
                 if (reused) {
-                    m = existing;
-                    l.step("archive", "complete archive kept: " + dir + " (" + m.totalRows() + " rows)");
+                    m = reusable;
                 } else {
                     if (Files.exists(dir)) {
                         Archiving.removeIncomplete(dir);
                     }
+                    // a failed cleanup keeps a complete archive (a re-run resumes with it), never a partial one
+                    op.undoable("remove the incomplete archive " + dir, () -> {
+                        if (!ArchiveManifest.exists(dir)) {
+                            Archiving.removeIncomplete(dir);
+                        }
+                    });
                     Archiving.prepareDirectory(dir, tenant);
-                    l.step("archive", jobs.size() + " table(s) of " + src.name() + "/" + schema + " to " + dir);
                     m = Archiving.write(e, s, src, schema, jobs, tenant, dir, "cleanup", id, move.id(), journal, "archive", l);
                     if (zip) {
                         Archiving.zip(dir, requested, tenant);
                     }
                 }
-                // 2. delete, children first, in short transactions
-                step = "delete";
+                // 2. delete, children first, in short transactions (resumable, not undone: a re-run continues)
+                op.pointOfNoReturn();
                 SourceCapture cap = new SourceCapture(e, schema);
                 boolean fenceTable = cap.tablesExist(s);
                 for (TableJob j : jobs) {
@@ -242,40 +249,37 @@ public final class TenantCleanup {
                                 + (t == null ? "has no such table" : t.rows()) + " — rows were written after the archive; nothing of this table deleted");
                     }
                 }
-                journal.step(id, step);
-                l.step("delete", "batches of " + req.batchRows() + " rows, reverse FK order");
+                op.enter(MoveStep.DELETE, "batches of " + req.batchRows() + " rows, reverse FK order");
                 Map<String, Long> deleted = new LinkedHashMap<>();
-                for (int i = jobs.size() - 1; i >= 0; i--) {
-                    TableJob j = jobs.get(i);
-                    l.tableStarted(j.name(), Archiving.count(e, s, schema, j, tenant));
-                    long n = deleteAll(e, s, schema, cap, fenceTable, j, tenant, req.batchRows(), rows -> l.tableProgress(j.name(), rows));
-                    deleted.put(j.name(), n);
-                    journal.tableStep(id, "delete", j.name(), n, null);
-                    l.tableDone(j.name(), n);
+                if (fenceTable) {
+                    // the one bypass a rollback uses too: this session (only) passes the tenant's fence, uncaptured
+                    cap.createTables(s);
+                    cap.grantBypass(s, tenant, id);
+                }
+                try {
+                    for (int i = jobs.size() - 1; i >= 0; i--) {
+                        TableJob j = jobs.get(i);
+                        l.tableStarted(j.name(), Archiving.count(e, s, schema, j, tenant));
+                        long n = deleteAll(e, s, schema, j, tenant, req.batchRows(), rows -> l.tableProgress(j.name(), rows));
+                        deleted.put(j.name(), n);
+                        journal.tableStep(id, MoveStep.DELETE, j.name(), n, null);
+                        l.tableDone(j.name(), n);
+                    }
+                } finally {
+                    if (fenceTable) {
+                        cap.revokeBypass(s, tenant);
+                    }
                 }
                 // 3. the tenant's fence row and captured changes; the shared triggers stay
-                step = "unfence";
-                journal.step(id, step);
-                l.step("unfence", src.name() + "/" + schema + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
+                op.enter(MoveStep.UNFENCE, src.name() + "/" + schema
+                        + " (capture triggers left in place: shared with other tenants' moves, inert without a fence row)");
                 cap.unfence(s, tenant);
-                journal.finish(id, "done", null);
-                l.step("done", "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
+                op.done(null);
+                l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "': old rows of move " + move.id() + " removed from " + src.name() + "; archive " + dir);
                 LOG.info("{}: move {} cleaned up on {}/{}, archive {}", who, move.id(), src.name(), schema, dir);
                 return new CleanupResult(id, move.id(), src.name(), schema, requested, m, reused, deleted);
             } catch (SQLException | RuntimeException ex) {
-                String reason = "step " + step + ": " + TenantMover.oneLine(ex);
-                if ("archive".equals(step) && !ArchiveManifest.exists(dir)) {
-                    Archiving.removeIncomplete(dir);
-                }
-                try {
-                    journal.finish(id, "failed", reason);
-                } catch (SQLException je) {
-                    ex.addSuppressed(je);
-                }
-                if (TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
-                    throw ex;
-                }
-                throw TenantRouteSqlState.MIGRATION_FAILED.exception(who + " failed at " + reason + "; run cleanup again to resume", ex);
+                throw op.failed(ex, who, "; run cleanup again to resume");
             }
         }
     }
@@ -288,13 +292,14 @@ public final class TenantCleanup {
         List<MigrationJournal.Migration> h = journal.history(tenant, 10_000);
         MigrationJournal.Migration newest = null;
         for (MigrationJournal.Migration m : h) {
-            if (!MigrationJournal.MOVE.equals(m.kind())) {
+            // a rollback is a move too here: after one, its source (the former destination) holds the stale rows
+            if (!m.is(JournalKind.MOVE) && !m.is(JournalKind.ROLLBACK)) {
                 continue;
             }
             if (newest == null) {
                 newest = m;
             }
-            if ("done".equals(m.status())) {
+            if (m.is(JournalStatus.DONE)) {
                 return m;
             }
         }
@@ -306,19 +311,19 @@ public final class TenantCleanup {
         boolean verified = false;
         boolean flipped = false;
         for (MigrationJournal.Step s : journal.steps(move.id())) {
-            verified |= "verify".equals(s.step()) && s.table() != null;
-            flipped |= "flip".equals(s.step());
+            verified |= MoveStep.VERIFY.is(s.step()) && s.table() != null;
+            flipped |= MoveStep.FLIP.is(s.step());
         }
-        if (!"done".equals(move.status()) || !verified || !flipped) {
+        if (!move.is(JournalStatus.DONE) || !verified || !flipped) {
             throw refused(who, "move " + move.id() + " to " + move.target() + " has not passed verification (status " + move.status()
                     + ", step " + move.step() + "); cleanup needs a completed move whose verification passed");
         }
         for (MigrationJournal.Migration m : journal.history(tenant, 10_000)) {
-            if (m.id() > move.id() && MigrationJournal.ROLLBACK.equals(m.kind()) && "done".equals(m.status())) {
+            if (m.id() > move.id() && m.is(JournalKind.ROLLBACK) && m.is(JournalStatus.DONE)) {
                 throw refused(who, "move " + move.id() + " was rolled back (migration " + m.id() + "): its old rows are live data again");
             }
-            if (MigrationJournal.CLEANUP.equals(m.kind()) && "done".equals(m.status())
-                    && (MigrationJournal.CLEANED_MOVE_PREFIX + move.id()).equals(m.mode())) {
+            if (m.is(JournalKind.CLEANUP) && m.is(JournalStatus.DONE)
+                    && Long.valueOf(move.id()).equals(m.cleanedMoveId())) {
                 throw refused(who, "move " + move.id() + " was already cleaned up (migration " + m.id() + ")");
             }
         }
@@ -346,9 +351,9 @@ public final class TenantCleanup {
         }
         // an interrupted cleanup of this move names its archive in an archive-file step
         for (MigrationJournal.Migration m : journal.history(tenant, 10_000)) {
-            if (MigrationJournal.CLEANUP.equals(m.kind()) && (MigrationJournal.CLEANED_MOVE_PREFIX + move.id()).equals(m.mode())) {
+            if (m.is(JournalKind.CLEANUP) && Long.valueOf(move.id()).equals(m.cleanedMoveId())) {
                 for (MigrationJournal.Step s : journal.steps(m.id())) {
-                    if ("archive-file".equals(s.step()) && s.table() != null) {
+                    if (MoveStep.ARCHIVE_FILE.is(s.step()) && s.table() != null) {
                         return Path.of(s.table());
                     }
                 }
@@ -380,7 +385,7 @@ public final class TenantCleanup {
     }
 
     /** Deletes the tenant's rows of one table in batches, each batch its own transaction. */
-    private static long deleteAll(Engine e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch,
+    private static long deleteAll(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch,
             LongConsumer progress) throws SQLException {
         long total = 0;
         boolean auto = s.getAutoCommit();
@@ -389,7 +394,7 @@ public final class TenantCleanup {
             while (true) {
                 int n;
                 try {
-                    n = deleteBatch(e, s, schema, cap, fenceTable, j, tenant, batch);
+                    n = deleteBatch(e, s, schema, j, tenant, batch);
                     s.commit();
                 } catch (SQLException | RuntimeException ex) {
                     s.rollback();
@@ -411,53 +416,14 @@ public final class TenantCleanup {
         }
     }
 
-    private static int deleteBatch(Engine e, Connection s, String schema, SourceCapture cap, boolean fenceTable, TableJob j, String tenant, int batch)
-            throws SQLException {
+    private static int deleteBatch(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
         try (Statement st = s.createStatement()) {
-            st.execute(e == Engine.POSTGRESQL ? "SET LOCAL lock_timeout = 5000" : "SET SESSION innodb_lock_wait_timeout = 5");
+            st.execute(e == Dialect.POSTGRESQL ? "SET LOCAL lock_timeout = 5000" : "SET SESSION innodb_lock_wait_timeout = 5");
         }
-        String fenceWhere = " WHERE tenant = ?" + (e == Engine.POSTGRESQL ? " AND sch = ?" : "");
-        String state = null;
-        if (fenceTable) {
-            try (PreparedStatement p = s.prepareStatement("SELECT state FROM " + cap.fenceTable() + fenceWhere + " FOR UPDATE")) {
-                bindFence(e, p, tenant, schema, 1);
-                try (ResultSet r = p.executeQuery()) {
-                    state = r.next() ? r.getString(1) : null;
-                }
-            }
-            if (state != null) {
-                setFence(e, s, cap, fenceWhere, tenant, schema, "cleanup"); // visible to this transaction's triggers only
-            }
-        }
-        int n = deleteRows(e, s, schema, j, tenant, batch);
-        if (state != null) {
-            try (PreparedStatement p = s.prepareStatement("DELETE FROM " + cap.changeTable() + " WHERE sch = ? AND tenant = ?")) {
-                p.setString(1, schema);
-                p.setString(2, tenant);
-                p.executeUpdate();
-            }
-            setFence(e, s, cap, fenceWhere, tenant, schema, state);
-        }
-        return n;
+        return deleteRows(e, s, schema, j, tenant, batch);
     }
 
-    private static void setFence(Engine e, Connection s, SourceCapture cap, String fenceWhere, String tenant, String schema, String state)
-            throws SQLException {
-        try (PreparedStatement p = s.prepareStatement("UPDATE " + cap.fenceTable() + " SET state = ?" + fenceWhere)) {
-            p.setString(1, state);
-            bindFence(e, p, tenant, schema, 2);
-            p.executeUpdate();
-        }
-    }
-
-    private static void bindFence(Engine e, PreparedStatement p, String tenant, String schema, int at) throws SQLException {
-        p.setString(at, tenant);
-        if (e == Engine.POSTGRESQL) {
-            p.setString(at + 1, schema);
-        }
-    }
-
-    private static int deleteRows(Engine e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
+    private static int deleteRows(Dialect e, Connection s, String schema, TableJob j, String tenant, int batch) throws SQLException {
         // Self-referencing rows (a category tree) go leaves first: a row still referenced by another is left for a
         // later batch, so no batch removes a parent before its children (MySQL checks FKs row by row, and
         // PostgreSQL at the end of each statement, i.e. of each batch).
@@ -472,7 +438,7 @@ public final class TenantCleanup {
             }
         }
         String from = j.own().fromWhereTenant(e, schema) + leaves;
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             try (PreparedStatement p = s.prepareStatement("DELETE FROM " + e.q(schema, j.name()) + " WHERE ctid = ANY(ARRAY(SELECT t0.ctid" + from
                     + " LIMIT " + batch + "))")) {
                 p.setString(1, tenant);

@@ -1,15 +1,16 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.RouteState;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
+import io.tenantroute.migrator.internal.CatchUp;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
 import io.tenantroute.migrator.internal.Copier;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.FlywaySchema;
 import io.tenantroute.migrator.internal.IncrementalVerifier;
 import io.tenantroute.migrator.internal.MoveMetrics;
@@ -82,7 +83,7 @@ public final class TenantMover {
         return Archiving.resolve(store, sharedTarget, name);
     }
 
-    private static String defaultSchema(Engine e, Connection c) throws SQLException {
+    private static String defaultSchema(Dialect e, Connection c) throws SQLException {
         return Archiving.defaultSchema(e, c);
     }
 
@@ -92,8 +93,8 @@ public final class TenantMover {
         final Route route;
         final Target src;
         final Target dst;
-        Engine se;
-        Engine de;
+        Dialect se;
+        Dialect de;
         String srcSchema;
         String dstSchema;
         Map<String, Catalog.Table> tables = Map.of();
@@ -111,30 +112,6 @@ public final class TenantMover {
         List<String> createdTypesEarlier = List.of();
         /** PostgreSQL: enum / domain / composite types the moved tables use, dependencies first (see {@link PgTypes}). */
         List<PgTypes.Type> types = List.of();
-        /** Between the freeze and the flip or rollback: journal writes wait (see {@link #enter}). */
-        boolean frozen;
-        final List<String> deferredSteps = new ArrayList<>();
-        /** Where the write pause went: each step inside the freeze with its milliseconds. */
-        final StringBuilder pauseParts = new StringBuilder();
-        String pauseStep;
-        long pauseMark;
-
-        void pauseStep(String next) {
-            long now = System.nanoTime();
-            if (pauseStep != null) {
-                pauseParts.append(pauseParts.length() > 0 ? ", " : "").append(pauseStep).append(' ').append((now - pauseMark) / 1_000_000L);
-            }
-            pauseStep = next;
-            pauseMark = now;
-        }
-
-        void flushDeferredSteps(long id) throws SQLException {
-            frozen = false;
-            for (String st : deferredSteps) {
-                journal.step(id, st);
-            }
-            deferredSteps.clear();
-        }
         Reverse reverse; // non-null: a rollback (TenantRollback) onto the tenant's fenced old rows
 
         Ctx(MoveRequest req) throws SQLException {
@@ -160,7 +137,30 @@ public final class TenantMover {
      * @throws SQLException {@code TR006} invalid tenant, {@code TR005} unknown target, {@code TR010} map unreadable
      */
     public MovePlan plan(MoveRequest req) throws SQLException {
+        MigrationJournal.Migration left = leftBehind(req);
+        if (left != null) {
+            return rollbacks().planMoveBack(req, left);
+        }
         return plan(new Ctx(req)).plan;
+    }
+
+    private TenantRollback rollbacks() {
+        return new TenantRollback(store, journal, connector, sharedTarget);
+    }
+
+    /**
+     * Blue-green: the destination is a former location of the tenant that still holds its fenced, stale rows (the
+     * former destination of a rolled-back move, or the source of a move that was not cleaned up).
+     *
+     * @return the journaled operation that left them there, or null
+     */
+    private MigrationJournal.Migration leftBehind(MoveRequest req) throws SQLException {
+        TenantIds.requireValid(req.tenant());
+        Route route = store.route(req.tenant()).orElse(Route.implicitShared(req.tenant()));
+        if (route.target().equals(req.target()) || route.state() != RouteState.ACTIVE) {
+            return null; // same target (schema moves) or not movable now: the normal plan says why
+        }
+        return rollbacks().leftBehindAt(req.tenant(), req.target(), req.targetSchema());
     }
 
     private Ctx plan(Ctx x) throws SQLException {
@@ -171,7 +171,7 @@ public final class TenantMover {
         checks.add(new PreCheck("route active", x.route.state() == RouteState.ACTIVE,
                 "tenant '" + req.tenant() + "' is on " + x.route.target() + ", " + x.route.state().label()));
         try (Connection s = connector.open(x.src)) {
-            x.se = Engine.of(s);
+            x.se = Dialect.of(s);
             x.srcSchema = x.route.schema() != null ? x.route.schema() : defaultSchema(x.se, s);
             checks.add(new PreCheck("source reachable", true, x.src.name() + " (" + x.se.name().toLowerCase() + ")"));
             x.tables = Catalog.read(s, x.se, x.srcSchema);
@@ -199,7 +199,7 @@ public final class TenantMover {
                 }
             }
             x.jobs = jobs;
-            if (x.se == Engine.POSTGRESQL) {
+            if (x.se == Dialect.POSTGRESQL) {
                 List<Catalog.Table> typed = new ArrayList<>();
                 for (Catalog.Table t : x.tables.values()) {
                     if (ownedNames.contains(t.name()) || req.copyReference()) {
@@ -219,7 +219,7 @@ public final class TenantMover {
             checks.add(new PreCheck("source reachable", false, x.src.name() + ": " + oneLine(ex)));
         }
         try (Connection d = connector.open(x.dst)) {
-            x.de = Engine.of(d);
+            x.de = Dialect.of(d);
             x.dstSchema = req.targetSchema() != null ? req.targetSchema() : defaultSchema(x.de, d);
             checks.add(new PreCheck("target reachable", true, x.dst.name() + " (" + x.de.name().toLowerCase() + ")"));
             if (x.se != null) {
@@ -271,9 +271,9 @@ public final class TenantMover {
         return x;
     }
 
-    private PreCheck sourcePrivileges(Engine e, Connection s, String schema, List<TableJob> jobs) throws SQLException {
+    private PreCheck sourcePrivileges(Dialect e, Connection s, String schema, List<TableJob> jobs) throws SQLException {
         List<String> missing = new ArrayList<>();
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             for (TableJob j : jobs) {
                 try (PreparedStatement p = s.prepareStatement("SELECT has_table_privilege(quote_ident(?) || '.' || quote_ident(?), 'TRIGGER')")) {
                     p.setString(1, schema);
@@ -317,7 +317,7 @@ public final class TenantMover {
         return new PreCheck("source privileges", missing.isEmpty(), missing.isEmpty() ? "" : "missing " + String.join(", ", missing));
     }
 
-    private static long count(Engine e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
+    private static long count(Dialect e, Connection c, String schema, TableJob j, String tenant) throws SQLException {
         return Archiving.count(e, c, schema, j, tenant);
     }
 
@@ -337,6 +337,12 @@ public final class TenantMover {
      *     their own state, wrapped in {@code TR011}
      */
     public MoveResult move(MoveRequest req, MoveListener listener) throws SQLException {
+        MigrationJournal.Migration left = leftBehind(req);
+        if (left != null) {
+            LOG.info("tenant '{}': {} holds its fenced rows left by {} {}; they are replaced by this move", req.tenant(), req.target(),
+                    left.kind(), left.id());
+            return rollbacks().moveBack(req, left, listener);
+        }
         Ctx x = plan(new Ctx(req));
         if (!x.plan.ready()) {
             StringBuilder b = new StringBuilder();
@@ -359,17 +365,19 @@ public final class TenantMover {
         List<String> createdTypes = new ArrayList<>(x.createdTypesEarlier);
         // the route version this move last wrote (destination hint, throttle, freeze); null while it has not touched the route
         Long routeVersion = null;
+        long[] lastRouteVersion = {0};
         boolean flipped = false;
         boolean dstFenced = true; // offline: lifted at the flip without looking first
-        long pauseStart = 0;
         AtomicLong copied = new AtomicLong();
         long replayed = 0;
         IncrementalVerifier verifier = null;
         Map<String, List<String>> unvalidated = new LinkedHashMap<>();
-        String step = "schema";
+        Operation op = new Operation(journal, id, l);
+        // undone in reverse order of registration when the move fails before the flip
+        op.undoable("drop the tables and types created on " + x.dst.name(), () -> dropCreated(x, created, createdTypes));
         try (Connection src = connector.open(x.src); Connection dst = connector.open(x.dst)) {
             // 1. schema on the target
-            enter(x, id, l, step, x.dst.name() + "/" + x.dstSchema);
+            op.enter(MoveStep.SCHEMA, x.dst.name() + "/" + x.dstSchema);
             if (req.createSchema()) {
                 TargetSchema.createSchema(x.de, dst, x.dstSchema);
             }
@@ -379,13 +387,13 @@ public final class TenantMover {
                 // the types the tables use first (PostgreSQL): their DDL names them
                 for (String t : PgTypes.create(dst, x.dstSchema, x.types)) {
                     createdTypes.add(t);
-                    journal.tableStep(id, "create-type", t, 0, null);
+                    journal.tableStep(id, MoveStep.CREATE_TYPE, t, 0, null);
                 }
                 for (TableJob j : x.jobs) {
                     if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, j.name())) {
                         TargetSchema.createTable(x.de, dst, x.dstSchema, j);
                         created.add(j.name());
-                        journal.tableStep(id, "create", j.name(), 0, null);
+                        journal.tableStep(id, MoveStep.CREATE, j.name(), 0, null);
                     }
                 }
             }
@@ -393,28 +401,31 @@ public final class TenantMover {
                 if (!TargetSchema.tableExists(x.de, dst, x.dstSchema, t.name())) {
                     TargetSchema.createTable(x.de, dst, x.dstSchema, ReferenceTables.job(t));
                     created.add(t.name());
-                    journal.tableStep(id, "create", t.name(), 0, null);
+                    journal.tableStep(id, MoveStep.CREATE, t.name(), 0, null);
                 }
             }
             Map<String, TableJob> jobMap = x.jobMap();
             Replayer replayer = new Replayer(x.se, cap, x.srcSchema, x.dstSchema, jobMap, tenant);
             // 2. capture (online) or suspend + fence (offline), before any row is read
-            step = req.mode() == MoveMode.ONLINE ? "capture" : "suspend";
-            enter(x, id, l, step, x.src.name() + "/" + x.srcSchema);
+            op.enter(req.mode() == MoveMode.ONLINE ? MoveStep.CAPTURE : MoveStep.SUSPEND, x.src.name() + "/" + x.srcSchema);
+            op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap));
             cap.createTables(src);
             if (req.mode() == MoveMode.OFFLINE) {
                 routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.SUSPENDED);
-                pauseStart = System.nanoTime();
+                lastRouteVersion[0] = routeVersion;
+                op.undoable("set the route active again on " + x.src.name(), () -> routeBack(x, lastRouteVersion[0]));
+                op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap)); // before the route: no TR003 window
+                op.pauseStartsNow();
             }
             for (TableJob j : x.jobs) {
-                cap.installTriggers(src, j.own(), j.def().keyColumns());
+                cap.installTriggers(src, j.own(), j.def().keyColumns(), req.settleTimeoutMs());
             }
-            cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? "capture" : "fenced", id, req.fenceTimeoutMs());
+            cap.setState(src, tenant, req.mode() == MoveMode.ONLINE ? SourceCapture.FenceState.CAPTURE : SourceCapture.FenceState.FENCED, id,
+                    req.fenceTimeoutMs());
             cap.waitForOlderTransactions(src, req.settleTimeoutMs());
             boolean bulk = x.reverse == null || x.reverse.beforeCopy(id, src, dst, x.dstSchema, x.jobs);
             // 3. copy (when continuing an interrupted move: only the tables it had not finished, from scratch)
-            step = "copy";
-            enter(x, id, l, step, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
+            op.enter(MoveStep.COPY, (x.jobs.size() - x.alreadyCopied.size()) + " table(s), parallel " + req.parallel()
                     + (x.alreadyCopied.isEmpty() ? "" : ", " + x.alreadyCopied.size() + " copied before the interruption"));
             for (TableJob j : x.jobs) {
                 if (x.resumeOf != null && !x.alreadyCopied.contains(j.name())) {
@@ -432,27 +443,21 @@ public final class TenantMover {
             }
             // 4. catch up
             if (req.mode() == MoveMode.ONLINE) {
-                step = "catchup";
-                enter(x, id, l, step, replayer.pending(src) + " change(s) pending");
-                long sinceVacuum = 0;
-                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
-                    long pending = replayer.pending(src);
+                op.enter(MoveStep.CATCHUP, replayer.pending(src) + " change(s) pending");
+                long[] sinceVacuum = {0};
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(req.maxCatchUpRounds(), req.lagRows()), (round, n, pending) -> {
+                    sinceVacuum[0] = vacuumEvery(cap, src, sinceVacuum[0] + n);
                     MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step("catchup", "round " + (round + 1) + ", " + pending + " pending");
-                    if (pending <= req.lagRows()) {
-                        break;
-                    }
-                }
+                    l.step(MoveStep.CATCHUP.journalName(), "round " + round + ", " + pending + " pending");
+                });
                 // 5. compare everything once, before the freeze; from here on only changed keys are re-read
-                step = "preverify";
-                enter(x, id, l, step, "");
+                op.enter(MoveStep.PREVERIFY, "");
                 // name the destination in the route: routers open connections to it now, not when the flip releases
                 // every held transaction at once (a pool that starts empty opens its connections one at a time)
                 routeVersion = store.compareAndSetRoute(tenant, x.route.version(), x.route.target(), x.route.schema(), RouteState.ACTIVE,
                         x.dst.name());
+                lastRouteVersion[0] = routeVersion;
+                op.undoable("set the route active again on " + x.src.name(), () -> routeBack(x, lastRouteVersion[0]));
                 verifier = new IncrementalVerifier(x.se, x.srcSchema, x.dstSchema, x.jobs, tenant);
                 replayer.track(verifier);
                 requeueUncapturedCascades(x, cap, src, dst);
@@ -464,31 +469,22 @@ public final class TenantMover {
                 }
                 checkReferences(x, src, referenceSums);
                 verifier.baseline(src, dst);
-                l.step("preverify", verifier.toRecheck() + " key(s) differ after the copy");
-                long best = Long.MAX_VALUE;
-                int worse = 0;
-                for (int round = 0; round < req.maxCatchUpRounds(); round++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    sinceVacuum = vacuumEvery(cap, src, sinceVacuum + n);
-                    long pending = replayer.pending(src);
-                    MoveMetrics.catchUpLag(x.dst.name(), pending);
-                    l.step("preverify", "round " + (round + 1) + ": " + verifier.toRecheck() + " key(s) differ, " + pending + " change(s) pending");
-                    if (pending <= req.lagRows()) {
-                        break;
-                    }
-                    // writers as fast as the replay: the backlog no longer shrinks, so cut over near its low point
-                    // rather than after it has grown again (the final replay, inside the freeze, is this backlog)
-                    worse = pending < best ? 0 : worse + 1;
-                    best = Math.min(best, pending);
-                    if (worse >= 3) {
-                        break;
-                    }
-                }
+                l.step(MoveStep.PREVERIFY.journalName(), verifier.toRecheck() + " key(s) differ after the copy");
+                // writers as fast as the replay: once the backlog no longer shrinks, cut over near its low point rather
+                // than after it has grown again (the final replay, inside the freeze, is this backlog)
+                IncrementalVerifier v = verifier;
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(req.maxCatchUpRounds(), req.lagRows()).whileShrinking(3),
+                        (round, n, pending) -> {
+                            sinceVacuum[0] = vacuumEvery(cap, src, sinceVacuum[0] + n);
+                            MoveMetrics.catchUpLag(x.dst.name(), pending);
+                            l.step(MoveStep.PREVERIFY.journalName(), "round " + round + ": " + v.toRecheck() + " key(s) differ, " + pending
+                                    + " change(s) pending");
+                        });
                 long pending = replayer.pending(src);
                 if (req.throttle() && pending > req.lagRows() && pending > req.throttleAboveRows()) {
                     routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.THROTTLED,
                             x.dst.name());
+                    lastRouteVersion[0] = routeVersion;
                     replayed += drainThrottled(x, l, replayer, src, dst, pending);
                 }
                 // a fence of this tenant on the destination (it lived there before) is lifted at the flip; looked up
@@ -498,35 +494,21 @@ public final class TenantMover {
                 verifier.refresh(src, dst);
                 // what arrived during the vacuum (0.1-2.5 s under 3,200 writes/s) and the re-read: replayed now, in
                 // rounds while they shrink, so that the freeze replays only what one short round lets through
-                long last = replayer.round(src, dst);
-                replayed += last;
-                for (int i = 0; i < 5 && last > req.lagRows(); i++) {
-                    long n = replayer.round(src, dst);
-                    replayed += n;
-                    if (n >= last) {
-                        break;
-                    }
-                    last = n;
-                }
+                replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.shrinkingRounds(6, req.lagRows()), (round, n, left) -> { });
                 // 6. freeze, fence, final replay
-                step = "freeze";
-                enter(x, id, l, step, "");
+                op.enter(MoveStep.FREEZE, "");
                 routeVersion = store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.FROZEN,
                         x.dst.name());
-                pauseStart = System.nanoTime();
-                x.frozen = true;
-                x.pauseStep = "freeze";
-                x.pauseMark = pauseStart;
-                step = "fence";
-                enter(x, id, l, step, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
-                cap.setState(src, tenant, "fenced", id, req.fenceTimeoutMs());
-                step = "replay";
-                enter(x, id, l, step, "");
+                lastRouteVersion[0] = routeVersion;
+                op.freeze();
+                op.enter(MoveStep.FENCE, "waiting up to " + req.fenceTimeoutMs() + " ms for in-flight transactions");
+                op.undoable("unfence the tenant on " + x.src.name(), () -> unfence(x, cap)); // before the route: no TR003 window
+                cap.setState(src, tenant, SourceCapture.FenceState.FENCED, id, req.fenceTimeoutMs());
+                op.enter(MoveStep.REPLAY, "");
                 replayed += finalReplay(x, cap, replayer, src, dst);
             }
             // 7. constraints, counters, verify
-            step = "constraints";
-            enter(x, id, l, step, "");
+            op.enter(MoveStep.CONSTRAINTS, "");
             Set<String> moved = new java.util.HashSet<>(jobMap.keySet());
             x.references.forEach(t -> moved.add(t.name())); // FKs from owned tables to copied reference tables come along
             moved.addAll(x.referencesKept);
@@ -543,8 +525,7 @@ public final class TenantMover {
             if (verifier == null) {
                 checkReferences(x, src, referenceSums);
             }
-            step = "verify";
-            enter(x, id, l, step, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
+            op.enter(MoveStep.VERIFY, verifier == null ? "every row" : verifier.toRecheck() + " changed key(s)");
             VerifyReport report = verifier == null
                     ? verify(x.se, src, x.srcSchema, dst, x.dstSchema, x.jobs, tenant, x.src.name(), x.dst.name(), req.mismatchLimit())
                     : new VerifyReport(tenant, x.src.name(), x.dst.name(), verifier.finish(src, dst, req.mismatchLimit()));
@@ -560,20 +541,17 @@ public final class TenantMover {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("verification failed for tenant '" + tenant + "': " + b);
             }
             // 7. flip: lift any stale fence of this tenant on the destination (it may have lived there before)
-            step = "flip";
-            enter(x, id, l, step, x.dst.name());
+            op.enter(MoveStep.FLIP, x.dst.name());
             if (dstFenced) {
                 new SourceCapture(x.de, x.dstSchema).unfence(dst, tenant);
             }
             long v = store.compareAndSetRoute(tenant, routeVersion, x.dst.name(), req.targetSchema(), RouteState.ACTIVE);
             flipped = true;
-            long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000L;
-            x.pauseStep(null);
-            x.flushDeferredSteps(id);
+            op.pointOfNoReturn();
+            long pauseMs = op.unfreeze();
             journalVerification(id, report);
             MoveMetrics.writePause(x.dst.name(), pauseMs);
             MoveMetrics.rowsCopied(x.dst.name(), copied.get());
-            step = "cleanup";
             validateAfterFlip(x, dst, unvalidated, id);
             try {
                 replayer.clearFenced(src);
@@ -581,31 +559,19 @@ public final class TenantMover {
             } catch (SQLException ex) {
                 LOG.warn("tenant '{}' moved; clearing its captured changes on {} failed: {}", tenant, x.src.name(), oneLine(ex));
             }
-            journal.finish(id, "done", null);
-            l.step("done", "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
-                    + (x.pauseParts.length() > 0 ? " (" + x.pauseParts + " ms)" : ""));
+            op.done(null);
+            l.step(MoveStep.DONE.journalName(), "tenant '" + tenant + "' now on " + x.dst.name() + ", write pause " + pauseMs + " ms"
+                    + (op.pauseParts().isEmpty() ? "" : " (" + op.pauseParts() + " ms)"));
             LOG.info("tenant '{}' moved from {} to {}: {} rows copied, {} changes replayed, write pause {} ms", tenant, x.src.name(),
                     x.dst.name(), copied.get(), replayed, pauseMs);
             return new MoveResult(id, x.plan, report, copied.get(), replayed, pauseMs, v);
         } catch (SQLException | RuntimeException ex) {
             if (flipped) {
-                journal.finish(id, "done", "after flip: " + oneLine(ex));
+                op.done("after flip: " + oneLine(ex));
                 throw ex;
             }
-            String reason = "step " + step + ": " + oneLine(ex);
-            LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), step, x.src.name());
-            rollBack(x, cap, routeVersion, created, createdTypes);
-            try {
-                x.flushDeferredSteps(id);
-                journal.finish(id, "failed", reason);
-            } catch (SQLException je) {
-                ex.addSuppressed(je);
-            }
-            if (ex instanceof SQLException && TenantRouteSqlState.MIGRATION_FAILED.matches(ex)) {
-                throw (SQLException) ex;
-            }
-            throw TenantRouteSqlState.MIGRATION_FAILED.exception("move of tenant '" + tenant + "' to " + x.dst.name() + " failed at " + reason
-                    + "; the tenant stays on " + x.src.name(), ex);
+            LOG.warn("move of tenant '{}' to {} failed at {}; rolling back, tenant stays on {}", tenant, x.dst.name(), op.step(), x.src.name());
+            throw op.failed(ex, "move of tenant '" + tenant + "' to " + x.dst.name(), "; the tenant stays on " + x.src.name());
         }
     }
 
@@ -616,7 +582,7 @@ public final class TenantMover {
      * @return keys queued
      */
     private long requeueUncapturedCascades(Ctx x, SourceCapture cap, Connection src, Connection dst) throws SQLException {
-        if (x.de != Engine.MYSQL) {
+        if (x.de != Dialect.MYSQL) {
             return 0;
         }
         long n = 0;
@@ -640,7 +606,7 @@ public final class TenantMover {
      * replay is one client among them): throttle the tenant ({@link RouteState#THROTTLED} — every router lets only a
      * few of its transactions run at once, each waiting a bounded time for its turn) and replay until the backlog is
      * at most {@link MoveRequest#lagRows()}, it stops shrinking for 3 rounds, or {@link #THROTTLE_MAX_MS} passed. The
-     * route stays throttled until the freeze; a failure before the flip makes it active again ({@link #rollBack}).
+     * route stays throttled until the freeze; a failure before the flip makes it active again (the undo registered at the pre-verification).
      * Called with the route just set throttled.
      *
      * @return changes replayed
@@ -649,21 +615,16 @@ public final class TenantMover {
         String tenant = x.req.tenant();
         long replayed = 0;
         long start = System.nanoTime();
-        l.step("throttle", pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
+        l.step(MoveStep.THROTTLE.journalName(), pending + " change(s) pending and not draining: the tenant's transactions are throttled until the cutover");
         LOG.info("tenant '{}': {} change(s) pending and not draining; throttling its transactions until the cutover", tenant, pending);
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(THROTTLE_MAX_MS);
-        long best = pending;
-        int worse = 0;
-        int round = 0;
-        while (pending > x.req.lagRows() && worse < 3 && System.nanoTime() < deadline) {
-            replayed += replayer.round(src, dst);
-            pending = replayer.pending(src);
-            MoveMetrics.catchUpLag(x.dst.name(), pending);
-            l.step("throttle", "round " + (++round) + ": " + pending + " change(s) pending");
-            worse = pending < best ? 0 : worse + 1;
-            best = Math.min(best, pending);
-        }
-        LOG.info("tenant '{}': throttled {} ms, {} change(s) pending", tenant, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), pending);
+        long[] left = {pending};
+        replayed += CatchUp.run(replayer, src, dst, CatchUp.Policy.untilLag(Integer.MAX_VALUE, x.req.lagRows()).whileShrinking(3)
+                .atMostMillis(THROTTLE_MAX_MS).from(pending), (round, n, now) -> {
+                    left[0] = now;
+                    MoveMetrics.catchUpLag(x.dst.name(), now);
+                    l.step(MoveStep.THROTTLE.journalName(), "round " + round + ": " + now + " change(s) pending");
+                });
+        LOG.info("tenant '{}': throttled {} ms, {} change(s) pending", tenant, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), left[0]);
         return replayed;
     }
 
@@ -725,8 +686,8 @@ public final class TenantMover {
                 TargetSchema.truncate(x.de, dst, x.dstSchema, t.name());
             }
             long n = ReferenceTables.copy(x.se, src, x.srcSchema, dst, x.dstSchema, t);
-            journal.tableStep(id, "copy-reference", t.name(), n, null);
-            l.step("copy", "reference table " + t.name() + ": " + n + " row(s) copied whole");
+            journal.tableStep(id, MoveStep.COPY_REFERENCE, t.name(), n, null);
+            l.step(MoveStep.COPY.journalName(), "reference table " + t.name() + ": " + n + " row(s) copied whole");
             sums.put(t.name(), ReferenceTables.checksum(x.de, dst, x.dstSchema, t));
         }
         return sums;
@@ -763,7 +724,7 @@ public final class TenantMover {
                 LOG.warn("tenant '{}' moved to {}; foreign key(s) {} of {} stay NOT VALID: {}", x.req.tenant(), x.dst.name(), en.getValue(),
                         en.getKey(), oneLine(ex));
                 try {
-                    journal.tableStep(id, "fk-not-valid", en.getKey(), -1, null);
+                    journal.tableStep(id, MoveStep.FK_NOT_VALID, en.getKey(), -1, null);
                 } catch (SQLException je) {
                     LOG.warn("could not journal it: {}", oneLine(je));
                 }
@@ -773,54 +734,34 @@ public final class TenantMover {
 
     private void journalVerification(long id, VerifyReport report) throws SQLException {
         for (TableVerification tv : report.tables()) {
-            journal.tableStep(id, "verify", tv.table(), tv.targetRows(), tv.targetChecksum());
+            journal.tableStep(id, MoveStep.VERIFY, tv.table(), tv.targetRows(), tv.targetChecksum());
         }
     }
 
-    /**
-     * Enters a step: journal, listener, log. Inside the freeze the journal write (two statements on the control
-     * database) waits until the flip or the rollback: the route's {@code frozen} state records where the move is.
-     */
-    private void enter(Ctx x, long id, MoveListener l, String step, String detail) throws SQLException {
-        if (x.frozen) {
-            x.pauseStep(step);
-            x.deferredSteps.add(step);
-        } else {
-            journal.step(id, step);
-        }
-        l.step(step, detail);
-        LOG.info("step {} {}", step, detail);
-    }
 
-    /**
-     * Undo before the flip: unfence, route active again on the source (unfrozen, unthrottled, resumed, without the
-     * destination hint), drop what this move created on the destination.
-     *
-     * @param routeVersion the route version this move last wrote, or null when it has not changed the route
-     */
-    private void rollBack(Ctx x, SourceCapture cap, Long routeVersion, List<String> created, List<String> createdTypes) {
-        String tenant = x.req.tenant();
+
+    /** Undo: the tenant's fence row and captured changes on the source removed (it writes there again, uncaptured). */
+    private void unfence(Ctx x, SourceCapture cap) throws SQLException {
         try (Connection src = connector.open(x.src)) {
-            cap.unfence(src, tenant);
-        } catch (SQLException ex) {
-            LOG.error("tenant '{}': could not unfence on {}: {} — run migrate --abort", tenant, x.src.name(), oneLine(ex));
+            cap.unfence(src, x.req.tenant());
         }
-        if (routeVersion != null) {
-            try {
-                store.compareAndSetRoute(tenant, routeVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
-            } catch (SQLException ex) {
-                LOG.error("tenant '{}': could not set its route active again: {}", tenant, oneLine(ex));
-            }
+    }
+
+    /** Undo: the route active again on the source (unfrozen, unthrottled, resumed, without the destination hint). */
+    private void routeBack(Ctx x, long routeVersion) throws SQLException {
+        store.compareAndSetRoute(x.req.tenant(), routeVersion, x.route.target(), x.route.schema(), RouteState.ACTIVE);
+    }
+
+    /** Undo: the tables and types this move created on the destination dropped (never ones that were there). */
+    private void dropCreated(Ctx x, List<String> created, List<String> createdTypes) throws SQLException {
+        if (created.isEmpty() && createdTypes.isEmpty()) {
+            return;
         }
-        if (!created.isEmpty() || !createdTypes.isEmpty()) {
-            try (Connection dst = connector.open(x.dst)) {
-                for (String t : created) {
-                    TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
-                }
-                PgTypes.drop(dst, x.dstSchema, createdTypes);
-            } catch (SQLException ex) {
-                LOG.warn("tenant '{}': could not drop the tables and types created on {}: {}", tenant, x.dst.name(), oneLine(ex));
+        try (Connection dst = connector.open(x.dst)) {
+            for (String t : created) {
+                TargetSchema.dropTable(x.de, dst, x.dstSchema, t);
             }
+            PgTypes.drop(dst, x.dstSchema, createdTypes);
         }
     }
 
@@ -852,7 +793,7 @@ public final class TenantMover {
      * {@code foreign_key_checks = 0}.
      */
     private static void deferForeignKeysForCopy(Ctx x, Connection d, List<String> created) throws SQLException {
-        if (x.de != Engine.POSTGRESQL) {
+        if (x.de != Dialect.POSTGRESQL) {
             return;
         }
         Set<String> moved = x.jobMap().keySet();
@@ -896,7 +837,7 @@ public final class TenantMover {
                         deferForeignKeysForCopy(x, d, created);
                         long n = Copier.copy(x.se, s, x.srcSchema, d, x.dstSchema, j, x.req.tenant(), rows -> l.tableProgress(j.name(), rows));
                         copied.addAndGet(n);
-                        journal.tableStep(id, "copy", j.name(), n, null);
+                        journal.tableStep(id, MoveStep.COPY, j.name(), n, null);
                         l.tableDone(j.name(), n);
                     }
                     return null;
@@ -928,7 +869,7 @@ public final class TenantMover {
         }
     }
 
-    private static VerifyReport verify(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
+    private static VerifyReport verify(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs,
             String tenant, String srcName, String dstName, int limit) throws SQLException {
         List<TableVerification> out = new ArrayList<>();
         // Source and target are read at the same time (two connections, two databases): inside the freeze the
@@ -948,7 +889,7 @@ public final class TenantMover {
         return new VerifyReport(tenant, srcName, dstName, out);
     }
 
-    private static TableVerification verifyTable(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema,
+    private static TableVerification verifyTable(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema,
             TableJob j, String tenant, int limit, ExecutorService sourceSide) throws SQLException {
         Future<Checksums.Result> sourceResult = sourceSide.submit(() -> Checksums.compute(e, src, srcSchema, j, tenant, null));
         Checksums.Result b;
@@ -1009,9 +950,9 @@ public final class TenantMover {
         Target here = resolve(route.target());
         Target there = resolve(against);
         try (Connection a = connector.open(here); Connection b = connector.open(there)) {
-            Engine e = Engine.of(a);
+            Dialect e = Dialect.of(a);
             String sa = route.schema() != null ? route.schema() : defaultSchema(e, a);
-            String sb = againstSchema != null ? againstSchema : defaultSchema(Engine.of(b), b);
+            String sb = againstSchema != null ? againstSchema : defaultSchema(Dialect.of(b), b);
             Map<String, Catalog.Table> tables = Catalog.read(a, e, sa);
             List<TableJob> jobs = new ArrayList<>();
             for (Ownership o : Planner.owned(tables, tenantColumn, Map.of())) {
@@ -1040,12 +981,12 @@ public final class TenantMover {
         boolean flipped = route.target().equals(m.target()) && (!m.target().equals(m.source())
                 || java.util.Objects.equals(route.schema(), emptyToNull(m.targetSchema())));
         if (flipped) {
-            journal.finish(id, "done", "aborted after the flip: the tenant already lives on " + m.target());
+            journal.finish(id, JournalStatus.DONE, "aborted after the flip: the tenant already lives on " + m.target());
             return id;
         }
         Target src = resolve(m.source());
         try (Connection s = connector.open(src)) {
-            new SourceCapture(Engine.of(s), m.sourceSchema()).unfence(s, tenant);
+            new SourceCapture(Dialect.of(s), m.sourceSchema()).unfence(s, tenant);
         }
         if ((route.state() != RouteState.ACTIVE || route.nextTarget() != null) && route.target().equals(m.source())) {
             store.compareAndSetRoute(tenant, route.version(), route.target(), route.schema(), RouteState.ACTIVE); // also drops the hint
@@ -1053,25 +994,25 @@ public final class TenantMover {
         List<String> created = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(id)) {
-            if ("create".equals(st.step()) && st.table() != null) {
+            if (MoveStep.CREATE.is(st.step()) && st.table() != null) {
                 created.add(st.table());
-            } else if ("create-type".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE_TYPE.is(st.step()) && st.table() != null) {
                 createdTypes.add(st.table());
             }
         }
         if (!created.isEmpty() || !createdTypes.isEmpty()) {
             Target dst = resolve(m.target());
             try (Connection d = connector.open(dst)) {
-                Engine e = Engine.of(d);
+                Dialect e = Dialect.of(d);
                 for (String t : created) {
                     TargetSchema.dropTable(e, d, m.targetSchema(), t);
                 }
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     PgTypes.drop(d, m.targetSchema(), createdTypes);
                 }
             }
         }
-        journal.finish(id, "aborted", null);
+        journal.finish(id, JournalStatus.ABORTED, null);
         return id;
     }
 
@@ -1098,12 +1039,12 @@ public final class TenantMover {
         if (cont != null) {
             LOG.info("continuing move {} of tenant '{}' to {}: {} of {} table(s) already copied", id, req.tenant(), m.target(),
                     cont.alreadyCopied.size(), cont.jobs.size());
-            journal.step(id, "resume");
+            journal.step(id, MoveStep.RESUME);
             return run(cont, id, listener);
         }
         abort(req.tenant());
         MigrationJournal.Migration after = journal.get(id);
-        if ("done".equals(after.status())) {
+        if (after.is(JournalStatus.DONE)) {
             return null;
         }
         LOG.info("resuming move of tenant '{}' (migration {} from {} rolled back, starting again)", req.tenant(), id, m.source());
@@ -1112,7 +1053,7 @@ public final class TenantMover {
 
     /** @return a context that continues move {@code m} from its catch-up, or null when it has to start again */
     private Ctx continuation(MoveRequest req, MigrationJournal.Migration m) throws SQLException {
-        if (!MigrationJournal.MOVE.equals(m.kind()) || !"online".equals(m.mode()) || req.mode() != MoveMode.ONLINE
+        if (!m.is(JournalKind.MOVE) || !"online".equals(m.mode()) || req.mode() != MoveMode.ONLINE
                 || !m.target().equals(req.target())) {
             return null;
         }
@@ -1120,32 +1061,35 @@ public final class TenantMover {
         if (!route.target().equals(m.source())) {
             return null; // flipped (abort closes it) or changed by hand
         }
+        if (rollbacks().leftBehindAt(req.tenant(), m.target(), m.targetSchema()) != null) {
+            return null; // a move back into a former location replaces its rows under the fence: started again, not continued
+        }
         Set<String> copiedTables = new java.util.HashSet<>();
         List<String> createdTables = new ArrayList<>();
         List<String> createdTypes = new ArrayList<>();
         for (MigrationJournal.Step st : journal.steps(m.id())) {
-            if ("copy".equals(st.step()) && st.table() != null) {
+            if (MoveStep.COPY.is(st.step()) && st.table() != null) {
                 copiedTables.add(st.table());
-            } else if ("create".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE.is(st.step()) && st.table() != null) {
                 createdTables.add(st.table());
-            } else if ("create-type".equals(st.step()) && st.table() != null) {
+            } else if (MoveStep.CREATE_TYPE.is(st.step()) && st.table() != null) {
                 createdTypes.add(st.table());
             }
         }
         Target src = resolve(m.source());
-        String state;
+        SourceCapture.FenceState state;
         Long owner;
         try (Connection s = connector.open(src)) {
-            SourceCapture cap = new SourceCapture(Engine.of(s), m.sourceSchema());
-            state = cap.state(s, req.tenant());
+            SourceCapture cap = new SourceCapture(Dialect.of(s), m.sourceSchema());
+            state = cap.fenceState(s, req.tenant());
             owner = cap.migrationOf(s, req.tenant());
         }
-        if (copiedTables.isEmpty() || owner == null || owner != m.id() || !("capture".equals(state) || "fenced".equals(state))) {
+        if (copiedTables.isEmpty() || owner == null || owner != m.id() || state == null) {
             return null;
         }
         // back to capturing on an active route before planning (the plan wants an active route)
         try (Connection s = connector.open(src)) {
-            new SourceCapture(Engine.of(s), m.sourceSchema()).setState(s, req.tenant(), "capture", m.id(), req.fenceTimeoutMs());
+            new SourceCapture(Dialect.of(s), m.sourceSchema()).setState(s, req.tenant(), SourceCapture.FenceState.CAPTURE, m.id(), req.fenceTimeoutMs());
         }
         if (route.state() == RouteState.FROZEN || route.state() == RouteState.THROTTLED || route.nextTarget() != null) {
             // the interrupted move froze or throttled it, or named its destination: active again, without the hint
@@ -1206,11 +1150,11 @@ public final class TenantMover {
             for (String t : FlywaySchema.tableNames(x.de, dst, x.dstSchema)) {
                 if (!before.contains(t)) {
                     created.add(t);
-                    journal.tableStep(id, "create", t, 0, null);
+                    journal.tableStep(id, MoveStep.CREATE, t, 0, null);
                 }
             }
         }
-        l.step("schema", ran + " migration(s) applied from " + fs.location() + ", " + created.size() + " table(s) created");
+        l.step(MoveStep.SCHEMA.journalName(), ran + " migration(s) applied from " + fs.location() + ", " + created.size() + " table(s) created");
         Map<String, Catalog.Table> have = Catalog.read(dst, x.de, x.dstSchema);
         List<String> diffs = FlywaySchema.differences(x.de, x.jobs, have);
         if (!diffs.isEmpty()) {
@@ -1220,7 +1164,7 @@ public final class TenantMover {
         }
         List<String> dropped = FlywaySchema.dropForeignKeys(x.de, dst, x.dstSchema, x.jobMap().keySet(), have);
         if (!dropped.isEmpty()) {
-            l.step("schema", "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
+            l.step(MoveStep.SCHEMA.journalName(), "foreign keys off for the copy (the source's come back at the constraints step): " + String.join(", ", dropped));
         }
     }
 
@@ -1244,7 +1188,7 @@ public final class TenantMover {
     /** What a rollback changes in the move's machinery; see {@link TenantRollback}. */
     interface Reverse {
         /** Replaces the "target empty for tenant" pre-check: the destination holds the tenant's fenced old rows. */
-        List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
+        List<PreCheck> destinationChecks(Dialect e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException;
 
         /**
          * Runs after capture started on the source, before the copy: prepares the destination's old rows.
@@ -1261,8 +1205,8 @@ public final class TenantMover {
         return plan(x).plan;
     }
 
-    /** Runs the online move machinery in reverse, journaled as {@link MigrationJournal#ROLLBACK}. */
-    MoveResult moveReverse(MoveRequest req, Reverse r, MoveListener listener) throws SQLException {
+    /** Runs the online move machinery in reverse onto a location holding the tenant's fenced old rows, journaled as {@code kind}. */
+    MoveResult moveReverse(MoveRequest req, Reverse r, JournalKind kind, MoveListener listener) throws SQLException {
         Ctx x = new Ctx(req);
         x.reverse = r;
         plan(x);
@@ -1273,10 +1217,11 @@ public final class TenantMover {
                     b.append(b.length() > 0 ? "; " : "").append(c.name()).append(": ").append(c.detail());
                 }
             }
-            throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + req.tenant() + "' to " + req.target() + " refused: " + b);
+            throw TenantRouteSqlState.MIGRATION_FAILED.exception((kind == JournalKind.ROLLBACK ? "rollback" : "move") + " of tenant '"
+                    + req.tenant() + "' to " + req.target() + " refused: " + b);
         }
-        long id = journal.begin(MigrationJournal.ROLLBACK, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
-                req.mode().name().toLowerCase(java.util.Locale.ROOT), req.operator());
+        long id = journal.begin(kind, req.tenant(), x.src.name(), x.srcSchema, x.dst.name(), x.dstSchema,
+                req.mode().name().toLowerCase(java.util.Locale.ROOT), null, req.operator());
         return run(x, id, listener);
     }
 }

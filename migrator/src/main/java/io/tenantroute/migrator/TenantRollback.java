@@ -1,11 +1,11 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantIds;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.KeyCollisions;
 import io.tenantroute.migrator.internal.SourceCapture;
 import io.tenantroute.migrator.internal.TableJob;
@@ -80,10 +80,14 @@ public final class TenantRollback {
      *     active on its current target, the old source stays fenced); {@code TR006} invalid tenant
      */
     public MoveResult rollback(String tenant, MoveMode mode, String tenantColumn, MoveListener listener) throws SQLException {
-        Attempt a = new Attempt(tenant, mode, tenantColumn);
+        return run(new Attempt(tenant, mode, tenantColumn), JournalKind.ROLLBACK, listener);
+    }
+
+    /** Runs the move machinery onto the attempt's old location; whatever happens, that location stays fenced until the flip. */
+    private MoveResult run(Attempt a, JournalKind kind, MoveListener listener) throws SQLException {
         a.listener = listener;
         try {
-            MoveResult r = a.mover.moveReverse(a.req, a, listener);
+            MoveResult r = a.mover.moveReverse(a.req, a, kind, listener);
             return new MoveResult(r.migrationId(), r.plan(), r.verification(), r.rowsCopied() + a.copied, r.rowsReplayed(),
                     r.writePauseMillis(), r.newRouteVersion());
         } catch (SQLException | RuntimeException ex) {
@@ -92,6 +96,46 @@ public final class TenantRollback {
         } finally {
             a.disarm();
         }
+    }
+
+    /**
+     * The journaled operation that left the tenant's fenced, stale rows at {@code target} / {@code schema}: the newest
+     * completed move or rollback of the tenant whose source is that location, when no later one brought the tenant
+     * there again and no cleanup removed those rows. A move back into that location (blue-green: the former
+     * destination of a rolled-back move) replaces them instead of being refused for "target empty".
+     *
+     * @param schema the location's schema, or null to match the target alone
+     * @return that operation, or null when the location holds no such rows of the tenant
+     */
+    MigrationJournal.Migration leftBehindAt(String tenant, String target, String schema) throws SQLException {
+        for (MigrationJournal.Migration h : journal.history(tenant, HISTORY)) {
+            if (!h.is(JournalStatus.DONE) || !(h.is(JournalKind.MOVE) || h.is(JournalKind.ROLLBACK))) {
+                continue;
+            }
+            if (h.target().equals(target) && (schema == null || schema.equals(h.targetSchema()))) {
+                return null; // the tenant arrived there after: its rows there are live (or were left by a newer operation)
+            }
+            if (h.source().equals(target) && (schema == null || schema.equals(h.sourceSchema()))) {
+                return journal.cleanedUp(h.id()) == null ? h : null;
+            }
+        }
+        return null;
+    }
+
+    /** The plan of a move into the location {@code left} left the tenant's stale rows at; see {@link #leftBehindAt}. */
+    MovePlan planMoveBack(MoveRequest req, MigrationJournal.Migration left) throws SQLException {
+        Attempt a = new Attempt(left, req);
+        return a.mover.planReverse(a.req, a);
+    }
+
+    /**
+     * Moves the tenant into the location {@code left} left its fenced, stale rows at (blue-green: back to the former
+     * destination of a rolled-back move): the rollback's machinery — capture on the current target, the stale rows
+     * replaced under the fence by this operation's own sessions, one-snapshot copy, catch-up, freeze, fence, final
+     * replay, verify, flip, the location unfenced — journaled as kind {@code move}.
+     */
+    MoveResult moveBack(MoveRequest req, MigrationJournal.Migration left, MoveListener listener) throws SQLException {
+        return run(new Attempt(left, req), JournalKind.MOVE, listener);
     }
 
     private Target resolve(String name) throws SQLException {
@@ -118,7 +162,7 @@ public final class TenantRollback {
             List<MigrationJournal.Migration> history = journal.history(tenant, HISTORY);
             MigrationJournal.Migration m = null;
             for (MigrationJournal.Migration h : history) {
-                if (MigrationJournal.MOVE.equals(h.kind()) && "done".equals(h.status())) {
+                if (h.is(JournalKind.MOVE) && h.is(JournalStatus.DONE)) {
                     m = h;
                     break;
                 }
@@ -134,11 +178,11 @@ public final class TenantRollback {
                         + "; the archive is named in its journal)");
             }
             for (MigrationJournal.Migration h : history) {
-                if (h.id() > m.id() && "done".equals(h.status()) && MigrationJournal.CLEANUP.equals(h.kind())) {
+                if (h.id() > m.id() && h.is(JournalStatus.DONE) && h.is(JournalKind.CLEANUP)) {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: its old rows on "
                             + m.source() + " were cleaned up (cleanup " + h.id() + " after move " + m.id() + ")");
                 }
-                if (h.id() > m.id() && "done".equals(h.status()) && MigrationJournal.ROLLBACK.equals(h.kind())) {
+                if (h.id() > m.id() && h.is(JournalStatus.DONE) && h.is(JournalKind.ROLLBACK)) {
                     throw TenantRouteSqlState.MIGRATION_FAILED.exception("rollback of tenant '" + tenant + "' refused: move " + m.id()
                             + " was already rolled back (rollback " + h.id() + ")");
                 }
@@ -154,18 +198,30 @@ public final class TenantRollback {
             }
             this.current = resolve(route.target());
             this.old = resolve(m.source());
-            // restore the route's schema as it was: none when the old schema is the old target's default
-            String schema = m.sourceSchema();
-            try (Connection c = connector.open(old)) {
-                Engine e = Engine.of(c);
-                String def = e == Engine.MYSQL ? c.getCatalog() : defaultPgSchema(c);
-                if (Objects.equals(def, schema)) {
-                    schema = null;
-                }
-            }
-            this.req = MoveRequest.of(tenant, m.source()).withSchema(schema, false).withMode(mode).withParallel(1)
+            this.req = MoveRequest.of(tenant, m.source()).withSchema(routeSchema(m), false).withMode(mode).withParallel(1)
                     .withTenantColumn(null, tenantColumn);
             this.mover = new TenantMover(store, journal, this::open, sharedTarget);
+        }
+
+        /** A move into the location {@code left} left the tenant's stale rows at, with the caller's options. */
+        Attempt(MigrationJournal.Migration left, MoveRequest asked) throws SQLException {
+            this.tenant = asked.tenant();
+            this.move = left;
+            this.before = store.route(tenant).orElse(Route.implicitShared(tenant));
+            this.current = resolve(before.target());
+            this.old = resolve(left.source());
+            this.req = asked.withSchema(routeSchema(left), asked.createSchema()).withParallel(1);
+            this.mover = new TenantMover(store, journal, this::open, sharedTarget);
+        }
+
+        /** The route's schema at {@code m}'s source as it was: none when it is that target's default schema. */
+        private String routeSchema(MigrationJournal.Migration m) throws SQLException {
+            String schema = m.sourceSchema();
+            try (Connection c = connector.open(old)) {
+                Dialect e = Dialect.of(c);
+                String def = e == Dialect.MYSQL ? c.getCatalog() : defaultPgSchema(c);
+                return Objects.equals(def, schema) ? null : schema;
+            }
         }
 
         /** Connections to the old source get the bypass (and MySQL no FK checks) once the rollback is armed. */
@@ -184,9 +240,9 @@ public final class TenantRollback {
         }
 
         private void prepare(Connection c, long id) throws SQLException {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             new SourceCapture(e, move.sourceSchema()).grantBypass(c, tenant, id);
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 try (Statement s = c.createStatement()) {
                     // the old tables keep their foreign keys: copy and replay order rows freely, verification checks the result
                     s.execute("SET SESSION foreign_key_checks = 0");
@@ -195,14 +251,14 @@ public final class TenantRollback {
         }
 
         @Override
-        public List<PreCheck> destinationChecks(Engine e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs)
+        public List<PreCheck> destinationChecks(Dialect e, String srcSchema, Connection dst, String dstSchema, List<TableJob> jobs)
                 throws SQLException {
             curSchema = srcSchema;
             List<PreCheck> checks = new ArrayList<>();
-            String state = new SourceCapture(e, dstSchema).state(dst, tenant);
-            checks.add(new PreCheck("old rows fenced", "fenced".equals(state), "fenced".equals(state)
+            SourceCapture.FenceState state = new SourceCapture(e, dstSchema).fenceState(dst, tenant);
+            checks.add(new PreCheck("old rows fenced", state == SourceCapture.FenceState.FENCED, state == SourceCapture.FenceState.FENCED
                     ? old.name() + "/" + dstSchema + " rejects the tenant's writes since move " + move.id()
-                    : "tenant '" + tenant + "' is not fenced on " + old.name() + "/" + dstSchema + " (" + (state == null ? "no fence" : state)
+                    : "tenant '" + tenant + "' is not fenced on " + old.name() + "/" + dstSchema + " (" + (state == null ? "no fence" : state.stored())
                             + "): its old rows may have changed since move " + move.id()));
             List<String> missing = new ArrayList<>();
             for (TableJob j : jobs) {
@@ -223,10 +279,8 @@ public final class TenantRollback {
                                 + ": " + String.join("; ", hits)));
             }
             List<String> ranges = new ArrayList<>();
-            for (MigrationJournal.Step st : journal.steps(move.id())) {
-                if ("identity".equals(st.step())) {
-                    ranges.add(st.table() + "." + st.checksum() + " from " + st.rows());
-                }
+            for (MigrationJournal.IdentityRange r : journal.identityRanges(move.id())) {
+                ranges.add(r.table() + "." + r.column() + " from " + r.start());
             }
             checks.add(new PreCheck("identity ranges", true, ranges.isEmpty() ? "none recorded by move " + move.id()
                     + " (no identity columns, or a move before ranges were kept apart): the key check above is the guard"
@@ -236,26 +290,27 @@ public final class TenantRollback {
 
         @Override
         public boolean beforeCopy(long id, Connection src, Connection dst, String dstSchema, List<TableJob> jobs) throws SQLException {
-            Engine e = Engine.of(dst);
+            Dialect e = Dialect.of(dst);
             SourceCapture oldCap = new SourceCapture(e, dstSchema);
             oldCap.createTables(dst);
             armed = id;
             prepare(dst, id);
-            if (e == Engine.MYSQL) {
-                // explicit ids inserted into an AUTO_INCREMENT column push its counter up to them: other tenants' inserts on
-                // the old source would then take values the current target hands out next. Start the old source's counters
-                // apart from the current target's first, by the same rule a move uses.
-                for (TableJob j : jobs) {
-                    for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(e, dst, dstSchema, j, src, curSchema)) {
-                        journal.identityRange(id, r.table(), r.column(), r.start());
-                    }
+            // The tenant's rows coming back carry values from the current target's range, and that range stays live there
+            // (other tenants moved to it keep inserting). A counter of the old source put just above the copied maximum
+            // would hand out that range a second time (PostgreSQL, issue 15: the next rollback refused for collisions, the
+            // next move into the current target failing on a duplicate key); on MySQL the explicit ids inserted would drag
+            // the InnoDB counter there by themselves. So the old source's counters start above both sides' counters and
+            // maxima first, by the same rule a move uses, on both engines.
+            for (TableJob j : jobs) {
+                for (TargetSchema.IdentityRange r : TargetSchema.startIdentities(e, dst, dstSchema, j, src, curSchema)) {
+                    journal.identityRange(id, r.table(), r.column(), r.start());
                 }
             }
-            listener.step("replace", "removing the tenant's old rows on " + old.name() + "/" + dstSchema);
+            listener.step(MoveStep.REPLACE.journalName(), "removing the tenant's old rows on " + old.name() + "/" + dstSchema);
             for (int i = jobs.size() - 1; i >= 0; i--) { // children first
                 TableJob j = jobs.get(i);
                 long n = deleteOld(e, dst, dstSchema, j);
-                journal.tableStep(id, "replace", j.name(), n, null);
+                journal.tableStep(id, MoveStep.REPLACE, j.name(), n, null);
                 LOG.info("rollback of tenant '{}': {} old row(s) of {} removed on {}", tenant, n, j.name(), old.name());
             }
             if (req.mode() == MoveMode.OFFLINE) {
@@ -272,7 +327,7 @@ public final class TenantRollback {
          * captured meanwhile are replayed afterwards, as in a move. Rows travel as text, bound and cast to the column
          * types (PostgreSQL) / as the move's copy reads them (MySQL), in batches of 1000.
          */
-        private void copyFromOneSnapshot(Engine e, Connection dst, String dstSchema, List<TableJob> jobs, long id) throws SQLException {
+        private void copyFromOneSnapshot(Dialect e, Connection dst, String dstSchema, List<TableJob> jobs, long id) throws SQLException {
             try (Connection read = connector.open(current)) {
                 read.setAutoCommit(false);
                 read.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -288,7 +343,7 @@ public final class TenantRollback {
                         }
                         long n = copyTable(e, read, dst, dstSchema, j);
                         copied += n;
-                        journal.tableStep(id, "copy", j.name(), n, null);
+                        journal.tableStep(id, MoveStep.COPY, j.name(), n, null);
                         listener.tableDone(j.name(), n);
                     }
                     read.commit();
@@ -302,20 +357,20 @@ public final class TenantRollback {
             }
         }
 
-        private long copyTable(Engine e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
+        private long copyTable(Dialect e, Connection read, Connection dst, String dstSchema, TableJob j) throws SQLException {
             StringBuilder values = new StringBuilder();
             for (String c : j.writtenNames()) {
-                values.append(values.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + j.type(c, dstSchema) + ")" : "?");
+                values.append(values.length() > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + j.type(c, dstSchema) + ")" : "?");
             }
             String insert = "INSERT INTO " + e.q(dstSchema, j.name()) + " (" + j.writeColumnList(e) + ")"
-                    + (e == Engine.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
-            String select = "SELECT " + j.writeSelectList(e, e == Engine.POSTGRESQL) + j.own().fromWhereTenant(e, curSchema);
+                    + (e == Dialect.POSTGRESQL ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES (" + values + ")";
+            String select = "SELECT " + j.writeSelectList(e, e == Dialect.POSTGRESQL) + j.own().fromWhereTenant(e, curSchema);
             int cols = j.written().size();
             long rows = 0;
             dst.setAutoCommit(false);
             try (PreparedStatement sel = read.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                  PreparedStatement ins = dst.prepareStatement(insert)) {
-                sel.setFetchSize(e == Engine.MYSQL ? Integer.MIN_VALUE : 1000);
+                sel.setFetchSize(e == Dialect.MYSQL ? Integer.MIN_VALUE : 1000);
                 sel.setString(1, tenant);
                 try (ResultSet r = sel.executeQuery()) {
                     int inBatch = 0;
@@ -355,7 +410,7 @@ public final class TenantRollback {
          * self-references, are checked at its end). MySQL: batches of 1000 (FK checks are off for this session), so
          * no long row or gap locks on a database other tenants are using.
          */
-        private long deleteOld(Engine e, Connection c, String schema, TableJob j) throws SQLException {
+        private long deleteOld(Dialect e, Connection c, String schema, TableJob j) throws SQLException {
             List<String> key = j.def().keyColumns();
             String tbl = e.q(schema, j.name());
             String sql;
@@ -365,7 +420,7 @@ public final class TenantRollback {
                             + " the tenant's old rows");
                 }
                 sql = "DELETE FROM " + tbl + " WHERE " + e.q(j.own().tenantColumn()) + " = " + j.own().tenantParam(e, schema)
-                        + (e == Engine.MYSQL ? " LIMIT 1000" : "");
+                        + (e == Dialect.MYSQL ? " LIMIT 1000" : "");
             } else {
                 StringBuilder tuple = new StringBuilder(key.size() > 1 ? "(" : "");
                 StringBuilder sel = new StringBuilder();
@@ -377,7 +432,7 @@ public final class TenantRollback {
                     tuple.append(')');
                 }
                 String inner = "SELECT " + sel + j.own().fromWhereTenant(e, schema);
-                sql = e == Engine.POSTGRESQL ? "DELETE FROM " + tbl + " WHERE " + tuple + " IN (" + inner + ")"
+                sql = e == Dialect.POSTGRESQL ? "DELETE FROM " + tbl + " WHERE " + tuple + " IN (" + inner + ")"
                         : "DELETE FROM " + tbl + " WHERE " + tuple + " IN (SELECT * FROM (" + inner + " LIMIT 1000) k)";
             }
             long total = 0;
@@ -386,7 +441,7 @@ public final class TenantRollback {
                     p.setString(1, tenant);
                     int n = p.executeUpdate();
                     total += n;
-                    if (e == Engine.POSTGRESQL || n == 0) {
+                    if (e == Dialect.POSTGRESQL || n == 0) {
                         return total;
                     }
                 }
@@ -401,10 +456,10 @@ public final class TenantRollback {
                     return; // flipped: the old source is where the tenant lives now
                 }
                 try (Connection c = connector.open(old)) {
-                    SourceCapture cap = new SourceCapture(Engine.of(c), move.sourceSchema());
-                    if (!"fenced".equals(cap.state(c, tenant))) {
+                    SourceCapture cap = new SourceCapture(Dialect.of(c), move.sourceSchema());
+                    if (cap.fenceState(c, tenant) != SourceCapture.FenceState.FENCED) {
                         cap.createTables(c);
-                        cap.setState(c, tenant, "fenced", move.id(), req.fenceTimeoutMs());
+                        cap.setState(c, tenant, SourceCapture.FenceState.FENCED, move.id(), req.fenceTimeoutMs());
                         LOG.warn("rollback of tenant '{}' failed after the old source was unfenced: fenced {} again", tenant, old.name());
                     }
                 }
@@ -421,7 +476,7 @@ public final class TenantRollback {
             }
             armed = null;
             try (Connection c = connector.open(old)) {
-                new SourceCapture(Engine.of(c), move.sourceSchema()).revokeBypass(c, tenant);
+                new SourceCapture(Dialect.of(c), move.sourceSchema()).revokeBypass(c, tenant);
             } catch (SQLException ex) {
                 LOG.error("rollback of tenant '{}': could not remove its bypass rows on {}: {}", tenant, old.name(), TenantMover.oneLine(ex));
             }

@@ -1,11 +1,11 @@
 package io.tenantroute.migrator;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.Route;
 import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.Ownership;
 import io.tenantroute.migrator.internal.Planner;
 import java.sql.Connection;
@@ -255,7 +255,7 @@ public final class TenantStats {
             for (String routedSchema : e.getValue()) {
                 long start = System.nanoTime();
                 try (Connection c = connector.open(t)) {
-                    Engine engine = Engine.of(c);
+                    Dialect engine = Dialect.of(c);
                     String schema = routedSchema != null ? routedSchema : defaultSchema(engine, c);
                     String key = targetName + '\0' + schema;
                     keyOf.put(targetName + '\0' + (routedSchema == null ? "" : routedSchema), key);
@@ -347,7 +347,7 @@ public final class TenantStats {
     }
 
     /** @return {owned tables, child tables} */
-    private static int[] scan(Engine e, Connection c, String schema, String tenantColumn, Map<String, String> tenantColumns,
+    private static int[] scan(Dialect e, Connection c, String schema, String tenantColumn, Map<String, String> tenantColumns,
             boolean estimateChildren, Scan out, List<String> warnings, Set<String> ownedAnywhere) throws SQLException {
         Map<String, Catalog.Table> tables = Catalog.read(c, e, schema);
         List<Ownership> owned = Planner.owned(tables, tenantColumn, tenantColumns);
@@ -423,7 +423,7 @@ public final class TenantStats {
         return new int[] {roots, children};
     }
 
-    private static long exactCount(Engine e, Connection c, String schema, String table) throws SQLException {
+    private static long exactCount(Dialect e, Connection c, String schema, String table) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM " + e.q(schema, table)); ResultSet r = p.executeQuery()) {
             r.next();
             return r.getLong(1);
@@ -431,7 +431,7 @@ public final class TenantStats {
     }
 
     /** {@code FROM schema.table t0 JOIN … ON …} along the ownership chain, without a tenant filter. */
-    private static String fromJoins(Engine e, String schema, Ownership o) {
+    private static String fromJoins(Dialect e, String schema, Ownership o) {
         StringBuilder b = new StringBuilder(" FROM ").append(e.q(schema, o.table())).append(" t0");
         for (int i = 0; i < o.hops().size(); i++) {
             Catalog.ForeignKey fk = o.hops().get(i);
@@ -445,8 +445,8 @@ public final class TenantStats {
     }
 
     /** @return whether an index of the table starts with the column (so the GROUP BY can read the index) */
-    private static boolean leadingIndex(Engine e, Connection c, String schema, String table, String column) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+    private static boolean leadingIndex(Dialect e, Connection c, String schema, String table, String column) throws SQLException {
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
                         + " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]"
                         + " WHERE n.nspname = ? AND t.relname = ? AND a.attname = ?"
@@ -465,8 +465,8 @@ public final class TenantStats {
         return Archiving.resolve(store, sharedTarget, name);
     }
 
-    private static String defaultSchema(Engine e, Connection c) throws SQLException {
-        if (e == Engine.MYSQL) {
+    private static String defaultSchema(Dialect e, Connection c) throws SQLException {
+        if (e == Dialect.MYSQL) {
             String db = c.getCatalog();
             if (db == null || db.isEmpty()) {
                 throw TenantRouteSqlState.UNKNOWN_TARGET.exception("the target's URL names no database");

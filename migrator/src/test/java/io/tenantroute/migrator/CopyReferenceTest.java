@@ -40,7 +40,7 @@ class CopyReferenceTest {
             f.seed("acme", 1000, 3);
             f.mover().move(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
             assertFalse(io.tenantroute.migrator.internal.TargetSchema.tableExists(
-                    engine == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL,
+                    engine == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL,
                     f.dst.connect(), engine == Engine.POSTGRESQL ? "public" : f.dst.name(), "countries"));
         }
     }

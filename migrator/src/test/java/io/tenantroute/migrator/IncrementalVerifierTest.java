@@ -37,7 +37,7 @@ class IncrementalVerifierTest {
         try (Fixture f = new Fixture(engine, false); Connection s = f.src.connect(); Connection d = f.dst.connect()) {
             f.seed("acme", 1000, 20);
             f.seed("other", 2000, 5);
-            var e = io.tenantroute.migrator.internal.Engine.of(s);
+            var e = io.tenantroute.config.Dialect.of(s);
             String ss = schema(f, f.src);
             String ds = schema(f, f.dst);
             Map<String, Catalog.Table> tables;

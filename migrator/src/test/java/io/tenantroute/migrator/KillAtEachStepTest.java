@@ -54,17 +54,19 @@ class KillAtEachStepTest {
             assertEquals(RouteState.ACTIVE, f.route("acme").state());
             assertNull(f.journal.activeMigration("acme"));
             assertFalse(io.tenantroute.migrator.internal.TargetSchema.tableExists(
-                    engine == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL,
+                    engine == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL,
                     f.dst.connect(), engine == Engine.POSTGRESQL ? "public" : f.dst.name(), "invoices"), "abort drops what the move created");
             try (Connection c = f.src.connect(); PreparedStatement p = c.prepareStatement("UPDATE invoices SET total = 77 WHERE id = 1003")) {
                 assertEquals(1, p.executeUpdate(), "writable on the source after abort");
             }
             assertThrows(TenantMoverTest.Kill.class, () -> f.mover().move(MoveRequest.of("acme", "dedicated"), killer));
+            boolean acknowledged;
             try (Connection c = f.src.connect(); PreparedStatement p = c.prepareStatement("UPDATE invoices SET total = 78 WHERE id = 1004")) {
                 // a write between the kill and the resume: captured or fenced, never lost
-                p.executeUpdate();
+                acknowledged = p.executeUpdate() == 1;
             } catch (java.sql.SQLException fencedWhileKilled) {
                 assertTrue(io.tenantroute.config.TenantRouteSqlState.TENANT_FENCED.matches(fencedWhileKilled));
+                acknowledged = false;
             }
             Long interrupted = f.journal.activeMigration("acme");
             MoveResult r = f.mover().resume(MoveRequest.of("acme", "dedicated"), MoveListener.NONE);
@@ -81,6 +83,10 @@ class KillAtEachStepTest {
             assertEquals("dedicated", f.route("acme").target());
             assertEquals(8, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE tenant_id = ?", "acme"));
             assertEquals(1, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE id = 1003 AND total = 77", null));
+            // the write made between the kill and the resume: on the destination when it was acknowledged, absent when rejected
+            assertEquals(acknowledged ? 1 : 0, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE id = 1004 AND total = 78", null),
+                    "the write between kill and resume (" + (acknowledged ? "acknowledged" : "rejected with TR003") + ")");
+            assertEquals(1, f.count(f.dst, null, "SELECT COUNT(*) FROM invoices WHERE id = 1004", null));
         }
     }
 }

@@ -234,9 +234,9 @@ class RollbackTest {
 
             // identity values handed out on the new target came from a range apart from the source's
             long start = -1;
-            for (MigrationJournal.Step st : f.journal.steps(moved.migrationId())) {
-                if ("identity".equals(st.step()) && "customers".equals(st.table())) {
-                    start = st.rows();
+            for (MigrationJournal.IdentityRange range : f.journal.identityRanges(moved.migrationId())) {
+                if ("customers".equals(range.table())) {
+                    start = range.start();
                 }
             }
             assertTrue(start >= (1L << 28), "customers.id on the new target starts at " + start);

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SchemaFromFlywayTest {
 
-    private static io.tenantroute.migrator.internal.Engine internal(Engine e) {
-        return e == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL;
+    private static io.tenantroute.config.Dialect internal(Engine e) {
+        return e == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL;
     }
 
     private static String dir(Engine e) {

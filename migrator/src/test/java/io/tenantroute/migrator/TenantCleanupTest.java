@@ -40,8 +40,8 @@ class TenantCleanupTest {
         return new TenantCleanup(f.store, f.journal, TargetConnector.direct(), null);
     }
 
-    static io.tenantroute.migrator.internal.Engine ie(Engine e) {
-        return e == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL;
+    static io.tenantroute.config.Dialect ie(Engine e) {
+        return e == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL;
     }
 
     static String srcSchema(Fixture f) {
@@ -106,7 +106,7 @@ class TenantCleanupTest {
             MigrationJournal.Migration j = f.journal.get(r.migrationId());
             assertEquals(MigrationJournal.CLEANUP, j.kind());
             assertEquals("done", j.status());
-            assertEquals("move:" + moved.migrationId(), j.mode());
+            assertEquals(Long.valueOf(moved.migrationId()), j.cleanedMoveId());
             assertNotNull(f.journal.cleanedUp(moved.migrationId()));
             assertTrue(f.journal.steps(r.migrationId()).stream().anyMatch(s -> "delete".equals(s.step()) && "invoices".equals(s.table()) && s.rows() == 30));
             assertTrue(f.journal.steps(r.migrationId()).stream().anyMatch(s -> "unfence".equals(s.step())));

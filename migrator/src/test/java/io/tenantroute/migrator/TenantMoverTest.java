@@ -68,7 +68,7 @@ class TenantMoverTest {
             assertEquals(30, f.count(f.dst, null, "SELECT COUNT(*) FROM line_notes", null));
             assertEquals(5, f.count(f.dst, null, "SELECT COUNT(*) FROM categories WHERE parent_id IS NOT NULL OR id = 1000", null));
             assertFalse(io.tenantroute.migrator.internal.TargetSchema.tableExists(
-                    engine == Engine.POSTGRESQL ? io.tenantroute.migrator.internal.Engine.POSTGRESQL : io.tenantroute.migrator.internal.Engine.MYSQL,
+                    engine == Engine.POSTGRESQL ? io.tenantroute.config.Dialect.POSTGRESQL : io.tenantroute.config.Dialect.MYSQL,
                     f.dst.connect(), engine == Engine.POSTGRESQL ? "public" : f.dst.name(), "countries"), "reference table left alone");
             // the source rejects the moved tenant's writes, on owned and child tables; others still write
             try (Connection c = f.src.connect()) {

@@ -1,5 +1,6 @@
 package io.tenantroute.config.internal;
 
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,12 +39,12 @@ public final class FlywayMigrations {
      * @return how many migrations ran (0: already up to date)
      * @throws SQLException when a migration fails; SQLState of the database error, or {@code TR010}
      */
-    public static int migrate(Connection connection, Vendor vendor, String schema) throws SQLException {
+    public static int migrate(Connection connection, Dialect vendor, String schema) throws SQLException {
         return migrate(connection, vendor, schema, FlywayMigrations.class.getClassLoader());
     }
 
     /**
-     * As {@link #migrate(Connection, Vendor, String)}, finding migrations through another class loader
+     * As {@link #migrate(Connection, Dialect, String)}, finding migrations through another class loader
      * (tests: a class path with or without the migrator's migrations).
      *
      * @param connection an open connection; left open
@@ -51,9 +52,9 @@ public final class FlywayMigrations {
      * @param schema the control schema, created when missing
      * @param loader where the migration scripts are looked up
      * @return how many migrations ran
-     * @throws SQLException as {@link #migrate(Connection, Vendor, String)}
+     * @throws SQLException as {@link #migrate(Connection, Dialect, String)}
      */
-    public static int migrate(Connection connection, Vendor vendor, String schema, ClassLoader loader) throws SQLException {
+    public static int migrate(Connection connection, Dialect vendor, String schema, ClassLoader loader) throws SQLException {
         try {
             MigrateResult result = Flyway.configure(loader)
                     .dataSource(new NonClosingDataSource(connection))
@@ -71,7 +72,7 @@ public final class FlywayMigrations {
                     .outOfOrder(true)
                     .ignoreMigrationPatterns("*:missing", "*:future")
                     .cleanDisabled(true)
-                    .placeholders(vendor == Vendor.MYSQL ? Map.of("tenant_collation", binaryNoPadCollation(connection)) : Map.of())
+                    .placeholders(vendor == Dialect.MYSQL ? Map.of("tenant_collation", binaryNoPadCollation(connection)) : Map.of())
                     .load()
                     .migrate();
             return result.migrationsExecuted;

@@ -1,5 +1,6 @@
 package io.tenantroute.config.internal;
 
+import io.tenantroute.config.Dialect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +58,7 @@ class FlywayMigrationsTest {
                 "io/tenantroute/config/db/" + v + "/V98__later.sql", "CREATE TABLE later_config (id INT PRIMARY KEY);");
         try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgfly"); Connection c = db.connect()) {
             String schema = TestControlMaps.controlSchema(db);
-            Vendor vendor = engine == Engine.POSTGRESQL ? Vendor.POSTGRESQL : Vendor.MYSQL;
+            Dialect vendor = engine == Engine.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
 
             assertEquals(3, FlywayMigrations.migrate(c, vendor, schema, withMigrator), "V1, V2 and the migrator's V100");
             assertEquals(0, FlywayMigrations.migrate(c, vendor, schema), "config alone accepts a schema that has V100");
@@ -86,14 +87,14 @@ class FlywayMigrationsTest {
     void v2_upgradesAV1Install_andAStoreReadsV1TablesUntilThen(Engine engine) throws Exception {
         try (TestDatabase db = TestDatabases.server(engine).createDatabase("cfgv1v2"); Connection c = db.connect()) {
             String schema = TestControlMaps.controlSchema(db);
-            Vendor vendor = engine == Engine.POSTGRESQL ? Vendor.POSTGRESQL : Vendor.MYSQL;
+            Dialect vendor = engine == Engine.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
             // V1 only, configured as FlywayMigrations does.
             Flyway.configure(FlywayMigrations.class.getClassLoader())
                     .dataSource(new NonClosingDataSource(c))
                     .schemas(schema).defaultSchema(schema).createSchemas(true)
                     .table(FlywayMigrations.HISTORY_TABLE)
                     .locations("classpath:io/tenantroute/config/db/" + vendor.location())
-                    .placeholders(vendor == Vendor.MYSQL ? Map.of("tenant_collation", FlywayMigrations.binaryNoPadCollation(c)) : Map.of())
+                    .placeholders(vendor == Dialect.MYSQL ? Map.of("tenant_collation", FlywayMigrations.binaryNoPadCollation(c)) : Map.of())
                     .target("1")
                     .load().migrate();
             String routes = schema + ".routes";

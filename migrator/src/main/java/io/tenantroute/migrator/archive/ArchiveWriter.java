@@ -1,12 +1,12 @@
 package io.tenantroute.migrator.archive;
 
+import io.tenantroute.config.Dialect;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.internal.Catalog;
 import io.tenantroute.migrator.internal.Checksums;
-import io.tenantroute.migrator.internal.Engine;
 import io.tenantroute.migrator.internal.TableJob;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -58,7 +58,7 @@ public final class ArchiveWriter {
      * @throws SQLException from the source; {@code TR011} when a value cannot be encoded (message names table.column)
      * @throws IOException when the file cannot be written
      */
-    public static ArchiveManifest.Table write(Engine e, Connection c, String schema, TableJob job, Set<String> archived, String tenant,
+    public static ArchiveManifest.Table write(Dialect e, Connection c, String schema, TableJob job, Set<String> archived, String tenant,
             Path dir, String file, LongConsumer progress) throws SQLException, IOException {
         List<ArchiveManifest.Column> cols = columns(e, job);
         PortableType.Kind[] kinds = new PortableType.Kind[cols.size()];
@@ -72,7 +72,7 @@ public final class ArchiveWriter {
             JsonGenerator g = JSON.createGenerator(gz);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             try (PreparedStatement p = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-                p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
+                p.setFetchSize(e == Dialect.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
                 p.setString(1, tenant);
                 try (ResultSet r = p.executeQuery()) {
                     Object[] row = new Object[kinds.length];
@@ -122,7 +122,7 @@ public final class ArchiveWriter {
      * @return the manifest's columns of a table (portable types, where the source type has one), every column
      *     including generated ones (archived with their values, marked {@code generated})
      */
-    public static List<ArchiveManifest.Column> columns(Engine e, TableJob job) {
+    public static List<ArchiveManifest.Column> columns(Dialect e, TableJob job) {
         List<ArchiveManifest.Column> out = new ArrayList<>();
         for (Catalog.Column col : job.def().columns()) {
             out.add(new ArchiveManifest.Column(col.name(), PortableType.of(e, col.type()), col.type(), !col.notNull(), col.autoIncrement(),

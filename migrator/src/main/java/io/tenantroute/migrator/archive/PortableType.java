@@ -1,6 +1,6 @@
 package io.tenantroute.migrator.archive;
 
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,9 +57,9 @@ public final class PortableType {
      * @param sourceType the catalog type ({@code format_type} on PostgreSQL, {@code column_type} on MySQL)
      * @return the portable type, or null when there is none
      */
-    public static String of(Engine e, String sourceType) {
+    public static String of(Dialect e, String sourceType) {
         String t = sourceType.toLowerCase(Locale.ROOT).trim();
-        return e == Engine.POSTGRESQL ? ofPg(t) : ofMySql(t);
+        return e == Dialect.POSTGRESQL ? ofPg(t) : ofMySql(t);
     }
 
     private static String ofPg(String t) {
@@ -137,35 +137,35 @@ public final class PortableType {
      * @param inKey whether the column is part of the primary key (MySQL needs a bounded type there)
      * @return the target's SQL type
      */
-    public static String ddl(Engine e, String portable, boolean inKey) {
+    public static String ddl(Dialect e, String portable, boolean inKey) {
         Matcher m = PARAMS.matcher(portable);
         String p1 = m.matches() ? m.group(1) : null;
         String p2 = m.matches() ? m.group(2) : null;
         String bin = " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
         switch (kind(portable)) {
-            case BOOLEAN: return e == Engine.POSTGRESQL ? "boolean" : "TINYINT(1)";
-            case INTEGER: return e == Engine.POSTGRESQL ? portable : portable.equals("integer") ? "INT" : portable.toUpperCase(Locale.ROOT);
+            case BOOLEAN: return e == Dialect.POSTGRESQL ? "boolean" : "TINYINT(1)";
+            case INTEGER: return e == Dialect.POSTGRESQL ? portable : portable.equals("integer") ? "INT" : portable.toUpperCase(Locale.ROOT);
             case DECIMAL:
                 if (p1 == null) {
-                    return e == Engine.POSTGRESQL ? "numeric" : "DECIMAL(65,30)";
+                    return e == Dialect.POSTGRESQL ? "numeric" : "DECIMAL(65,30)";
                 }
-                return (e == Engine.POSTGRESQL ? "numeric(" : "DECIMAL(") + p1 + "," + (p2 == null ? "0" : p2) + ")";
-            case FLOAT: return e == Engine.POSTGRESQL ? (portable.equals("real") ? "real" : "double precision") : (portable.equals("real") ? "FLOAT" : "DOUBLE");
+                return (e == Dialect.POSTGRESQL ? "numeric(" : "DECIMAL(") + p1 + "," + (p2 == null ? "0" : p2) + ")";
+            case FLOAT: return e == Dialect.POSTGRESQL ? (portable.equals("real") ? "real" : "double precision") : (portable.equals("real") ? "FLOAT" : "DOUBLE");
             case TEXT:
                 if (portable.startsWith("char(")) {
-                    return e == Engine.POSTGRESQL ? "character(" + p1 + ")" : "CHAR(" + p1 + ")" + bin;
+                    return e == Dialect.POSTGRESQL ? "character(" + p1 + ")" : "CHAR(" + p1 + ")" + bin;
                 }
                 if (portable.startsWith("varchar(")) {
-                    return e == Engine.POSTGRESQL ? "character varying(" + p1 + ")" : "VARCHAR(" + p1 + ")" + bin;
+                    return e == Dialect.POSTGRESQL ? "character varying(" + p1 + ")" : "VARCHAR(" + p1 + ")" + bin;
                 }
-                return e == Engine.POSTGRESQL ? "text" : (inKey ? "VARCHAR(255)" : "LONGTEXT") + bin;
-            case DATE: return e == Engine.POSTGRESQL ? "date" : "DATE";
-            case TIME: return e == Engine.POSTGRESQL ? "time" : "TIME(6)";
-            case TIMESTAMP: return e == Engine.POSTGRESQL ? "timestamp" : "DATETIME(6)";
-            case TIMESTAMPTZ: return e == Engine.POSTGRESQL ? "timestamptz" : "DATETIME(6)";
-            case JSON: return e == Engine.POSTGRESQL ? "json" : "JSON";
-            case UUID: return e == Engine.POSTGRESQL ? "uuid" : "CHAR(36)" + bin;
-            case BINARY: return e == Engine.POSTGRESQL ? "bytea" : inKey ? "VARBINARY(255)" : "LONGBLOB";
+                return e == Dialect.POSTGRESQL ? "text" : (inKey ? "VARCHAR(255)" : "LONGTEXT") + bin;
+            case DATE: return e == Dialect.POSTGRESQL ? "date" : "DATE";
+            case TIME: return e == Dialect.POSTGRESQL ? "time" : "TIME(6)";
+            case TIMESTAMP: return e == Dialect.POSTGRESQL ? "timestamp" : "DATETIME(6)";
+            case TIMESTAMPTZ: return e == Dialect.POSTGRESQL ? "timestamptz" : "DATETIME(6)";
+            case JSON: return e == Dialect.POSTGRESQL ? "json" : "JSON";
+            case UUID: return e == Dialect.POSTGRESQL ? "uuid" : "CHAR(36)" + bin;
+            case BINARY: return e == Dialect.POSTGRESQL ? "bytea" : inKey ? "VARBINARY(255)" : "LONGBLOB";
             default: throw new IllegalArgumentException("not a portable type: " + portable);
         }
     }

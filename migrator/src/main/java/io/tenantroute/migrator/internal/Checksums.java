@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ public final class Checksums {
     public record Result(long rows, String checksum) {
     }
 
-    public static Result compute(Engine e, Connection c, String schema, TableJob job, String tenant, Map<String, String> perKey)
+    public static Result compute(Dialect e, Connection c, String schema, TableJob job, String tenant, Map<String, String> perKey)
             throws SQLException {
         String sql = "SELECT " + job.selectList(e, false) + job.own().fromWhereTenant(e, schema);
         List<String> cols = job.columns();
@@ -72,11 +73,11 @@ public final class Checksums {
      *
      * @param tenant bound as the query's only parameter, or null when it has none
      */
-    static void stream(Engine e, Connection c, String sql, String tenant, RowReader each) throws SQLException {
+    static void stream(Dialect e, Connection c, String sql, String tenant, RowReader each) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement p = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            p.setFetchSize(e == Engine.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
+            p.setFetchSize(e == Dialect.POSTGRESQL ? 2000 : Integer.MIN_VALUE);
             if (tenant != null) {
                 p.setString(1, tenant);
             }

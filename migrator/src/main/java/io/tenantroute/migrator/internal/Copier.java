@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,9 +72,9 @@ public final class Copier {
      * @throws SQLException from either server (as raised), or TR011 when interrupted or when a MySQL load was
      *                      incomplete (row count or warnings)
      */
-    public static long copy(Engine e, Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
+    public static long copy(Dialect e, Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
             LongConsumer progress) throws SQLException {
-        return e == Engine.POSTGRESQL ? copyPg(src, srcSchema, tgt, tgtSchema, job, tenant, progress, true)
+        return e == Dialect.POSTGRESQL ? copyPg(src, srcSchema, tgt, tgtSchema, job, tenant, progress, true)
                 : copyMySql(src, srcSchema, tgt, tgtSchema, job, tenant, progress);
     }
 
@@ -96,7 +97,7 @@ public final class Copier {
                 + " LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typelem <> 0"
                 + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped"
                 + " AND (t.typsend = 0 OR t.typreceive = 0 OR e.typsend = 0 OR e.typreceive = 0))")) {
-            p.setString(1, Engine.POSTGRESQL.q(schema, table));
+            p.setString(1, Dialect.POSTGRESQL.q(schema, table));
             try (ResultSet r = p.executeQuery()) {
                 r.next();
                 return r.getBoolean(1);
@@ -126,9 +127,9 @@ public final class Copier {
         }
         String tenantSql = "CAST(" + literal + " AS " + job.own().tenantTypeIn(srcSchema) + ")";
         // the columns to write only: a generated column is computed by the target (COPY refuses values for it)
-        String out = "COPY (SELECT " + job.writeSelectList(Engine.POSTGRESQL, false) + job.own().fromWhere(Engine.POSTGRESQL, srcSchema, tenantSql)
+        String out = "COPY (SELECT " + job.writeSelectList(Dialect.POSTGRESQL, false) + job.own().fromWhere(Dialect.POSTGRESQL, srcSchema, tenantSql)
                 + ") TO STDOUT (FORMAT " + format + ")";
-        String in = "COPY " + Engine.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Engine.POSTGRESQL) + ") FROM STDIN (FORMAT "
+        String in = "COPY " + Dialect.POSTGRESQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Dialect.POSTGRESQL) + ") FROM STDIN (FORMAT "
                 + format + ")";
         boolean binary = format.equals("binary");
         src.setAutoCommit(false);
@@ -261,7 +262,7 @@ public final class Copier {
 
     private static long copyMySql(Connection src, String srcSchema, Connection tgt, String tgtSchema, TableJob job, String tenant,
             LongConsumer progress) throws SQLException {
-        String select = "SELECT " + mySqlSelectList(job) + job.own().fromWhere(Engine.MYSQL, srcSchema, "?");
+        String select = "SELECT " + mySqlSelectList(job) + job.own().fromWhere(Dialect.MYSQL, srcSchema, "?");
         src.setAutoCommit(false);
         src.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         tgt.setAutoCommit(false);
@@ -308,7 +309,7 @@ public final class Copier {
     private static String mySqlSelectList(TableJob job) {
         StringBuilder b = new StringBuilder();
         for (Catalog.Column c : job.written()) {
-            b.append(b.length() > 0 ? ", " : "").append("t0.").append(Engine.MYSQL.q(c.name()));
+            b.append(b.length() > 0 ? ", " : "").append("t0.").append(Dialect.MYSQL.q(c.name()));
             if (baseType(c).equals("float")) {
                 b.append(" * 1e0");
             }
@@ -345,7 +346,7 @@ public final class Copier {
         int i = 0;
         for (Catalog.Column c : job.written()) { // generated columns are computed by the target (a load refuses them)
             i++;
-            String q = Engine.MYSQL.q(c.name());
+            String q = Dialect.MYSQL.q(c.name());
             switch (kind(c)) {
                 // MariaDB ignores NO_AUTO_VALUE_ON_ZERO for a column loaded directly once the statement has a SET
                 // clause (a key 0 became 1); through a variable it keeps the 0
@@ -369,7 +370,7 @@ public final class Copier {
             }
         }
         // hex literals for the separators: independent of NO_BACKSLASH_ESCAPES
-        return "LOAD DATA LOCAL INFILE 'tenantroute-copy' INTO TABLE " + Engine.MYSQL.q(tgtSchema, job.name()) + " CHARACTER SET " + charset
+        return "LOAD DATA LOCAL INFILE 'tenantroute-copy' INTO TABLE " + Dialect.MYSQL.q(tgtSchema, job.name()) + " CHARACTER SET " + charset
                 + " FIELDS TERMINATED BY X'09' ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A' STARTING BY ''"
                 + " (" + String.join(", ", cols) + ")" + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
     }
@@ -599,7 +600,7 @@ public final class Copier {
         for (int i = 0; i < n; i++) {
             marks.append(i > 0 ? ", ?" : "?");
         }
-        String insert = "INSERT INTO " + Engine.MYSQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Engine.MYSQL) + ") VALUES (" + marks + ")";
+        String insert = "INSERT INTO " + Dialect.MYSQL.q(tgtSchema, job.name()) + " (" + job.writeColumnList(Dialect.MYSQL) + ") VALUES (" + marks + ")";
         long rows = 0;
         try (PreparedStatement sel = src.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
              PreparedStatement ins = tgt.prepareStatement(insert)) {
@@ -609,7 +610,7 @@ public final class Copier {
             try (ResultSet r = sel.executeQuery()) {
                 while (r.next()) {
                     for (int i = 1; i <= n; i++) {
-                        ins.setObject(i, job.read(Engine.MYSQL, r, i));
+                        ins.setObject(i, job.read(Dialect.MYSQL, r, i));
                     }
                     ins.addBatch();
                     rows++;

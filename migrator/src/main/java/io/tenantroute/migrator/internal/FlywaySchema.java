@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -146,8 +147,8 @@ public final class FlywaySchema {
     }
 
     /** @return the base tables of the schema, by name */
-    public static Set<String> tableNames(Engine e, Connection c, String schema) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+    public static Set<String> tableNames(Dialect e, Connection c, String schema) throws SQLException {
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT k.relname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = ? AND k.relkind IN ('r','p')"
                 : "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'";
         Set<String> out = new TreeSet<>();
@@ -175,7 +176,7 @@ public final class FlywaySchema {
      * @param destination the destination's tables, by name ({@link Catalog#read})
      * @return one line per difference, {@code table.column: …}, in load order; empty when everything matches
      */
-    public static List<String> differences(Engine e, List<TableJob> jobs, Map<String, Catalog.Table> destination) {
+    public static List<String> differences(Dialect e, List<TableJob> jobs, Map<String, Catalog.Table> destination) {
         List<String> out = new ArrayList<>();
         for (TableJob j : jobs) {
             Catalog.Table src = j.def();
@@ -223,7 +224,7 @@ public final class FlywaySchema {
      * @param destination the destination's tables ({@link Catalog#read}), for their foreign keys
      * @return one line per dropped key: {@code table.name → referenced table}
      */
-    public static List<String> dropForeignKeys(Engine e, Connection c, String schema, Set<String> moved, Map<String, Catalog.Table> destination)
+    public static List<String> dropForeignKeys(Dialect e, Connection c, String schema, Set<String> moved, Map<String, Catalog.Table> destination)
             throws SQLException {
         List<String> dropped = new ArrayList<>();
         for (String t : moved) {
@@ -233,7 +234,7 @@ public final class FlywaySchema {
             }
             for (Catalog.ForeignKey fk : dt.foreignKeys()) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("ALTER TABLE " + e.q(schema, t) + (e == Engine.POSTGRESQL ? " DROP CONSTRAINT " : " DROP FOREIGN KEY ") + e.q(fk.name()));
+                    s.execute("ALTER TABLE " + e.q(schema, t) + (e == Dialect.POSTGRESQL ? " DROP CONSTRAINT " : " DROP FOREIGN KEY ") + e.q(fk.name()));
                 }
                 dropped.add(t + "." + fk.name() + " → " + fk.refTable() + (moved.contains(fk.refTable()) ? ""
                         : " (stays off: " + fk.refTable() + " is not part of the move)"));
@@ -246,7 +247,7 @@ public final class FlywaySchema {
      * @return whether a column of type {@code dst} holds every value of a column of type {@code src}
      *     (same engine; types as the catalog prints them)
      */
-    static boolean compatible(Engine e, String src, String dst) {
+    static boolean compatible(Dialect e, String src, String dst) {
         String s = normalize(src);
         String d = normalize(dst);
         if (s.equals(d)) {
@@ -306,14 +307,14 @@ public final class FlywaySchema {
     private static final Pattern LENGTH = Pattern.compile("^(character varying|varchar|character|char)\\((\\d+)\\)$");
 
     /** @return the maximum length of a string type (Long.MAX_VALUE for unbounded), 0 when not a string type */
-    private static long stringLength(Engine e, String t) {
+    private static long stringLength(Dialect e, String t) {
         Matcher m = LENGTH.matcher(t);
         if (m.matches()) {
             return Long.parseLong(m.group(2));
         }
         switch (t) {
             case "text":
-                return e == Engine.POSTGRESQL ? Long.MAX_VALUE : 65_535L;
+                return e == Dialect.POSTGRESQL ? Long.MAX_VALUE : 65_535L;
             case "character varying":
             case "longtext":
                 return Long.MAX_VALUE;

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.migrator.TableVerification;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -43,7 +44,7 @@ public final class IncrementalVerifier {
     /** Marks "no row on this side" in {@link TableState#targetDiff}. */
     private static final long[] ABSENT = new long[0];
 
-    private final Engine e;
+    private final Dialect e;
     private final String srcSchema;
     private final String tgtSchema;
     private final String tenant;
@@ -78,7 +79,7 @@ public final class IncrementalVerifier {
     /**
      * @param jobs the moved tables; each needs key columns (online moves refuse keyless tables)
      */
-    public IncrementalVerifier(Engine e, String srcSchema, String tgtSchema, List<TableJob> jobs, String tenant) {
+    public IncrementalVerifier(Dialect e, String srcSchema, String tgtSchema, List<TableJob> jobs, String tenant) {
         this.e = e;
         this.srcSchema = srcSchema;
         this.tgtSchema = tgtSchema;

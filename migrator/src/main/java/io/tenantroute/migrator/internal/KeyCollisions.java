@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ public final class KeyCollisions {
      * @param limit stop after this many collisions
      * @return up to {@code limit} collisions as {@code table (key, …)}, in load order
      */
-    public static List<String> find(Engine e, Connection cur, String curSchema, Connection old, String oldSchema, List<TableJob> jobs,
+    public static List<String> find(Dialect e, Connection cur, String curSchema, Connection old, String oldSchema, List<TableJob> jobs,
             String tenant, int limit) throws SQLException {
         List<String> out = new ArrayList<>();
         boolean auto = cur.getAutoCommit();
@@ -42,7 +43,7 @@ public final class KeyCollisions {
                 }
                 String sel = "SELECT " + keyText(e, key) + job.own().fromWhereTenant(e, curSchema);
                 try (PreparedStatement p = cur.prepareStatement(sel, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-                    p.setFetchSize(e == Engine.MYSQL ? Integer.MIN_VALUE : 1000);
+                    p.setFetchSize(e == Dialect.MYSQL ? Integer.MIN_VALUE : 1000);
                     p.setString(1, tenant);
                     try (ResultSet r = p.executeQuery()) {
                         List<String[]> batch = new ArrayList<>();
@@ -75,22 +76,22 @@ public final class KeyCollisions {
         return out;
     }
 
-    private static String keyText(Engine e, List<String> key) {
+    private static String keyText(Dialect e, List<String> key) {
         StringBuilder b = new StringBuilder();
         for (String k : key) {
-            b.append(b.length() > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "t0." + e.q(k) + "::text" : "CAST(t0." + e.q(k) + " AS CHAR)");
+            b.append(b.length() > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "t0." + e.q(k) + "::text" : "CAST(t0." + e.q(k) + " AS CHAR)");
         }
         return b.toString();
     }
 
-    private static void check(Engine e, Connection old, String oldSchema, TableJob job, String tenant, List<String[]> keys, List<String> out,
+    private static void check(Dialect e, Connection old, String oldSchema, TableJob job, String tenant, List<String[]> keys, List<String> out,
             int limit) throws SQLException {
         List<String> key = job.def().keyColumns();
         StringBuilder tuple = new StringBuilder(key.size() > 1 ? "(" : "");
         StringBuilder one = new StringBuilder(key.size() > 1 ? "(" : "");
         for (int i = 0; i < key.size(); i++) {
             tuple.append(i > 0 ? ", " : "").append("t0.").append(e.q(key.get(i)));
-            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(key.get(i), oldSchema) + ")" : "?");
+            one.append(i > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + job.type(key.get(i), oldSchema) + ")" : "?");
         }
         if (key.size() > 1) {
             tuple.append(')');

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public record Ownership(String table, List<Catalog.ForeignKey> hops, String root
      * @return the tenant column's type as it resolves in {@code schema}
      */
     public String tenantTypeIn(String schema) {
-        return tenantTypeInSchema ? Engine.POSTGRESQL.q(schema) + "." + tenantType : tenantType;
+        return tenantTypeInSchema ? Dialect.POSTGRESQL.q(schema) + "." + tenantType : tenantType;
     }
 
     /** @return alias of the table holding the tenant column */
@@ -51,7 +52,7 @@ public record Ownership(String table, List<Catalog.ForeignKey> hops, String root
      * @return {@code FROM schema.table t0 JOIN … WHERE tN.tenant = <tenantSql>}
      * @param tenantSql the tenant placeholder ({@code ?}, {@code CAST(? AS type)}, or an escaped literal)
      */
-    public String fromWhere(Engine e, String schema, String tenantSql) {
+    public String fromWhere(Dialect e, String schema, String tenantSql) {
         StringBuilder b = new StringBuilder(" FROM ").append(e.q(schema, table)).append(" t0");
         String prev = table;
         for (int i = 0; i < hops.size(); i++) {
@@ -74,14 +75,14 @@ public record Ownership(String table, List<Catalog.ForeignKey> hops, String root
      * @param schema the schema the SQL runs against (the tenant column's type resolves there)
      * @return the placeholder that binds the tenant id as a parameter, cast to the column type on PostgreSQL
      */
-    public String tenantParam(Engine e, String schema) {
-        return e == Engine.POSTGRESQL ? "CAST(? AS " + tenantTypeIn(schema) + ")" : "?";
+    public String tenantParam(Dialect e, String schema) {
+        return e == Dialect.POSTGRESQL ? "CAST(? AS " + tenantTypeIn(schema) + ")" : "?";
     }
 
     /**
      * @return {@link #fromWhere} with the tenant bound as the statement's first parameter ({@link #tenantParam})
      */
-    public String fromWhereTenant(Engine e, String schema) {
+    public String fromWhereTenant(Dialect e, String schema) {
         return fromWhere(e, schema, tenantParam(e, schema));
     }
 
@@ -90,14 +91,14 @@ public record Ownership(String table, List<Catalog.ForeignKey> hops, String root
      *
      * @param rowVar {@code NEW} or {@code OLD}
      */
-    public String tenantOfRow(Engine e, String schema, String rowVar) {
-        String cast = e == Engine.POSTGRESQL ? "::text" : "";
+    public String tenantOfRow(Dialect e, String schema, String rowVar) {
+        String cast = e == Dialect.POSTGRESQL ? "::text" : "";
         if (hops.isEmpty()) {
-            return e == Engine.POSTGRESQL ? rowVar + "." + e.q(tenantColumn) + cast : "CAST(" + rowVar + "." + e.q(tenantColumn) + " AS CHAR)";
+            return e == Dialect.POSTGRESQL ? rowVar + "." + e.q(tenantColumn) + cast : "CAST(" + rowVar + "." + e.q(tenantColumn) + " AS CHAR)";
         }
         StringBuilder b = new StringBuilder("(SELECT ");
         String col = rootAlias() + "." + e.q(tenantColumn);
-        b.append(e == Engine.POSTGRESQL ? col + "::text" : "CAST(" + col + " AS CHAR)");
+        b.append(e == Dialect.POSTGRESQL ? col + "::text" : "CAST(" + col + " AS CHAR)");
         b.append(" FROM ");
         for (int i = 1; i <= hops.size(); i++) {
             Catalog.ForeignKey fk = hops.get(i - 1);

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -213,11 +214,11 @@ public final class PgTypes {
         List<String> sql = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Type t : ck.toCreate()) {
-            sql.add((t.domain() ? "CREATE DOMAIN " : "CREATE TYPE ") + Engine.POSTGRESQL.q(dstSchema, t.name()) + " " + t.ddl());
+            sql.add((t.domain() ? "CREATE DOMAIN " : "CREATE TYPE ") + Dialect.POSTGRESQL.q(dstSchema, t.name()) + " " + t.ddl());
             names.add(t.name());
         }
         if (!sql.isEmpty()) {
-            TargetSchema.executeInSchema(Engine.POSTGRESQL, dst, dstSchema, sql);
+            TargetSchema.executeInSchema(Dialect.POSTGRESQL, dst, dstSchema, sql);
         }
         return names;
     }
@@ -238,7 +239,7 @@ public final class PgTypes {
             }
             if (kind != null) {
                 try (Statement s = dst.createStatement()) {
-                    s.execute(("d".equals(kind) ? "DROP DOMAIN " : "DROP TYPE ") + Engine.POSTGRESQL.q(schema, names.get(i)));
+                    s.execute(("d".equals(kind) ? "DROP DOMAIN " : "DROP TYPE ") + Dialect.POSTGRESQL.q(schema, names.get(i)));
                 }
             }
         }
@@ -309,7 +310,7 @@ public final class PgTypes {
                         try (ResultSet r = p.executeQuery()) {
                             while (r.next()) {
                                 def.append(' ').append(r.getString(2));
-                                ddl.append(" CONSTRAINT ").append(Engine.POSTGRESQL.q(r.getString(1))).append(' ').append(r.getString(2));
+                                ddl.append(" CONSTRAINT ").append(Dialect.POSTGRESQL.q(r.getString(1))).append(' ').append(r.getString(2));
                             }
                         }
                     }

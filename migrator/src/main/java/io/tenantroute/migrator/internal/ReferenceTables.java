@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,14 +35,14 @@ public final class ReferenceTables {
      *
      * @return rows copied
      */
-    public static long copy(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema, Catalog.Table t)
+    public static long copy(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema, Catalog.Table t)
             throws SQLException {
         TableJob j = job(t);
         boolean srcAuto = src.getAutoCommit();
         src.setAutoCommit(false);
         try {
             src.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            long n = e == Engine.POSTGRESQL ? copyPg(src, srcSchema, dst, dstSchema, j, e) : copyMySql(src, srcSchema, dst, dstSchema, j, e);
+            long n = e == Dialect.POSTGRESQL ? copyPg(src, srcSchema, dst, dstSchema, j, e) : copyMySql(src, srcSchema, dst, dstSchema, j, e);
             src.commit();
             return n;
         } finally {
@@ -50,7 +51,7 @@ public final class ReferenceTables {
         }
     }
 
-    private static long copyPg(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Engine e)
+    private static long copyPg(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Dialect e)
             throws SQLException {
         // the written columns only: COPY TO cannot name a generated column's value into COPY FROM
         CopyOut out = src.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + e.q(srcSchema, j.name()) + " (" + j.writeColumnList(e)
@@ -73,7 +74,7 @@ public final class ReferenceTables {
         }
     }
 
-    private static long copyMySql(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Engine e)
+    private static long copyMySql(Connection src, String srcSchema, Connection dst, String dstSchema, TableJob j, Dialect e)
             throws SQLException {
         List<String> cols = j.writtenNames();
         StringBuilder marks = new StringBuilder();
@@ -111,7 +112,7 @@ public final class ReferenceTables {
     }
 
     /** @return rows in the table, or -1 when it does not exist */
-    public static long rows(Engine e, Connection c, String schema, String table) throws SQLException {
+    public static long rows(Dialect e, Connection c, String schema, String table) throws SQLException {
         if (!TargetSchema.tableExists(e, c, schema, table)) {
             return -1;
         }
@@ -122,7 +123,7 @@ public final class ReferenceTables {
     }
 
     /** @return count and checksum of every row of the table, encoded as {@link Checksums#compute} does */
-    public static Checksums.Result checksum(Engine e, Connection c, String schema, Catalog.Table t) throws SQLException {
+    public static Checksums.Result checksum(Dialect e, Connection c, String schema, Catalog.Table t) throws SQLException {
         TableJob j = job(t);
         Checksums.Sum sum = new Checksums.Sum();
         Object[] row = new Object[j.columns().size()];

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ public final class Replayer {
     /** Bind parameters per upsert statement (PostgreSQL's protocol allows 65,535). */
     private static final int MAX_PARAMS = 30_000;
 
-    private final Engine e;
+    private final Dialect e;
     private final SourceCapture capture;
     private final String srcSchema;
     private final String tgtSchema;
@@ -38,7 +39,7 @@ public final class Replayer {
     /** {@link #fencedRound}: the ids it consumed, for {@link #clearFenced} after the flip. */
     private final List<Long> fencedIds = new ArrayList<>();
 
-    public Replayer(Engine e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
+    public Replayer(Dialect e, SourceCapture capture, String srcSchema, String tgtSchema, Map<String, TableJob> jobs, String tenant) {
         this.e = e;
         this.capture = capture;
         this.srcSchema = srcSchema;
@@ -243,7 +244,7 @@ public final class Replayer {
         // server's own text output, whatever pgjdbc's transfer mode), then the key as JSON, then (PostgreSQL) the key
         // columns as ::text
         int n0 = all.size();
-        boolean pg = e == Engine.POSTGRESQL;
+        boolean pg = e == Dialect.POSTGRESQL;
         StringBuilder keyText = new StringBuilder();
         for (String k : keyCols) {
             keyText.append(", t0.").append(e.q(k)).append("::text");
@@ -333,10 +334,10 @@ public final class Replayer {
         StringBuilder one = new StringBuilder("(");
         StringBuilder set = new StringBuilder();
         for (String c : cols) {
-            one.append(one.length() > 1 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + job.type(c, tgtSchema) + ")" : "?");
+            one.append(one.length() > 1 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + job.type(c, tgtSchema) + ")" : "?");
             if (!keyCols.contains(c)) {
                 set.append(set.length() > 0 ? ", " : "").append(e.q(c)).append(" = ")
-                        .append(e == Engine.POSTGRESQL ? "EXCLUDED." + e.q(c) : "VALUES(" + e.q(c) + ")");
+                        .append(e == Dialect.POSTGRESQL ? "EXCLUDED." + e.q(c) : "VALUES(" + e.q(c) + ")");
             }
         }
         one.append(')');
@@ -354,7 +355,7 @@ public final class Replayer {
                 values.append(i > 0 ? ", " : "").append(one);
             }
             String upsert;
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 // OVERRIDING SYSTEM VALUE: a destination table may have GENERATED ALWAYS identity columns (a rollback's old tables)
                 upsert = "INSERT INTO " + tbl + " (" + job.writeColumnList(e) + ") OVERRIDING SYSTEM VALUE VALUES " + values + " ON CONFLICT ("
                         + keyList + ") DO " + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);

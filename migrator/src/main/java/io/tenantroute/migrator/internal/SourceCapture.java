@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import io.tenantroute.config.TenantRouteSqlState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,37 +29,66 @@ import java.util.Locale;
  * ({@link #waitForOlderTransactions}); only then is the copy snapshot taken.
  */
 public final class SourceCapture {
-    private final Engine e;
+    /** The states of a tenant's fence row ({@code state} column); no row: the tenant is neither captured nor fenced here. */
+    public enum FenceState {
+        /** The tenant's changes are captured; its writes go on. */
+        CAPTURE("capture"),
+        /** The tenant's writes are rejected with {@code TR003} (only a bypassing session of the tenant's own operation passes). */
+        FENCED("fenced");
+
+        private final String stored;
+
+        FenceState(String stored) {
+            this.stored = stored;
+        }
+
+        /** @return the value in the fence table */
+        public String stored() {
+            return stored;
+        }
+
+        /** @return the state of a stored value, or null for none or one this version does not know */
+        public static FenceState of(String stored) {
+            for (FenceState f : values()) {
+                if (f.stored.equals(stored)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final Dialect e;
     private final String schema;
 
     /**
      * @param e the source engine
      * @param schema the app schema (PostgreSQL) / database (MySQL) on the source
      */
-    public SourceCapture(Engine e, String schema) {
+    public SourceCapture(Dialect e, String schema) {
         this.e = e;
         this.schema = schema;
     }
 
     /** @return the qualified fence table */
     public String fenceTable() {
-        return e == Engine.POSTGRESQL ? "tenantroute.mig_fence" : e.q(schema, Catalog.OWN_PREFIX + "fence");
+        return e == Dialect.POSTGRESQL ? "tenantroute.mig_fence" : e.q(schema, Catalog.OWN_PREFIX + "fence");
     }
 
     /** @return the qualified change table */
     public String changeTable() {
-        return e == Engine.POSTGRESQL ? "tenantroute.mig_changes" : e.q(schema, Catalog.OWN_PREFIX + "changes");
+        return e == Dialect.POSTGRESQL ? "tenantroute.mig_changes" : e.q(schema, Catalog.OWN_PREFIX + "changes");
     }
 
     /** @return the qualified bypass table (sessions of a rollback allowed to rewrite one fenced tenant's rows) */
     public String bypassTable() {
-        return e == Engine.POSTGRESQL ? "tenantroute.mig_bypass" : e.q(schema, Catalog.OWN_PREFIX + "bypass");
+        return e == Dialect.POSTGRESQL ? "tenantroute.mig_bypass" : e.q(schema, Catalog.OWN_PREFIX + "bypass");
     }
 
     /** Creates the fence, change and bypass tables if absent. */
     public void createTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS tenantroute");
                 // keyed by schema too: one database may hold the tenant's old rows (fenced) and its new schema
                 s.execute("CREATE TABLE IF NOT EXISTS tenantroute.mig_fence (sch text NOT NULL, tenant text NOT NULL, state text NOT NULL,"
@@ -86,13 +116,16 @@ public final class SourceCapture {
      * Installs (or replaces, PostgreSQL) the capture-and-fence triggers on one owned table.
      *
      * @param key the table's key columns; empty: fence only, no capture (offline mode)
+     * @param ddlTimeoutMs MySQL: how long to keep trying while the application's transactions hold the table's
+     *     metadata lock ({@link LiveDdl}), in milliseconds
+     * @throws SQLException {@code TR011} when the table stayed in use that long (MySQL)
      */
-    public void installTriggers(Connection c, Ownership o, List<String> key) throws SQLException {
-        if (e == Engine.POSTGRESQL) {
+    public void installTriggers(Connection c, Ownership o, List<String> key, long ddlTimeoutMs) throws SQLException {
+        if (e == Dialect.POSTGRESQL) {
             installPg(c, o, key);
         } else {
             for (String op : new String[] {"INSERT", "UPDATE", "DELETE"}) {
-                installMySql(c, o, key, op);
+                installMySql(c, o, key, op, ddlTimeoutMs);
             }
         }
     }
@@ -106,11 +139,11 @@ public final class SourceCapture {
     }
 
     private String pkJson(Ownership o, List<String> key, String rowVar) {
-        StringBuilder b = new StringBuilder(e == Engine.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
+        StringBuilder b = new StringBuilder(e == Dialect.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
         for (int i = 0; i < key.size(); i++) {
             b.append(i > 0 ? ", " : "").append(rowVar).append('.').append(e.q(key.get(i)));
         }
-        return b.append(e == Engine.POSTGRESQL ? ")::text" : ")").toString();
+        return b.append(e == Dialect.POSTGRESQL ? ")::text" : ")").toString();
     }
 
     private void installPg(Connection c, Ownership o, List<String> key) throws SQLException {
@@ -160,7 +193,7 @@ public final class SourceCapture {
         }
     }
 
-    private void installMySql(Connection c, Ownership o, List<String> key, String op) throws SQLException {
+    private void installMySql(Connection c, Ownership o, List<String> key, String op, long ddlTimeoutMs) throws SQLException {
         String name = shortName("tenantroute_" + op.substring(0, 1).toLowerCase(Locale.ROOT) + "_", o.table());
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = ? AND trigger_name = ?")) {
@@ -229,9 +262,8 @@ public final class SourceCapture {
             b.append("    END IF;\n");
         }
         b.append("    END IF;\n  END IF;\nEND");
-        try (Statement s = c.createStatement()) {
-            s.execute(b.toString());
-        }
+        // the app may be writing the table right now: never make its transactions wait for, or lose to, this DDL
+        LiveDdl.execute(e, c, b.toString(), schema + "." + o.table(), ddlTimeoutMs);
     }
 
     /** An identifier as a MySQL string literal (catalog names only, never tenant data). */
@@ -245,25 +277,25 @@ public final class SourceCapture {
      *
      * @throws SQLException {@code TR011} when in-flight transactions did not end in time
      */
-    public void setState(Connection c, String tenant, String state, long migrationId, long lockTimeoutMs) throws SQLException {
+    public void setState(Connection c, String tenant, FenceState state, long migrationId, long lockTimeoutMs) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeoutMs));
             } else {
                 s.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, (lockTimeoutMs + 999) / 1000));
             }
-            String upsert = e == Engine.POSTGRESQL
+            String upsert = e == Dialect.POSTGRESQL
                     ? "INSERT INTO tenantroute.mig_fence(tenant, state, migration_id, sch) VALUES (?, ?, ?, ?)"
                             + " ON CONFLICT (sch, tenant) DO UPDATE SET state = EXCLUDED.state, migration_id = EXCLUDED.migration_id, since = now()"
                     : "INSERT INTO " + fenceTable() + " (tenant, state, migration_id) VALUES (?, ?, ?)"
                             + " ON DUPLICATE KEY UPDATE state = VALUES(state), migration_id = VALUES(migration_id), since = CURRENT_TIMESTAMP(6)";
             try (PreparedStatement p = c.prepareStatement(upsert)) {
                 p.setString(1, tenant);
-                p.setString(2, state);
+                p.setString(2, state.stored());
                 p.setLong(3, migrationId);
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     p.setString(4, schema);
                 }
                 p.executeUpdate();
@@ -289,7 +321,7 @@ public final class SourceCapture {
         }
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 p.setString(2, schema);
             }
             p.executeUpdate();
@@ -310,7 +342,7 @@ public final class SourceCapture {
      * replays grew. Autovacuum removes the dead rows then anyway.
      */
     public void vacuum(Connection c) throws SQLException {
-        if (e == Engine.POSTGRESQL) {
+        if (e == Dialect.POSTGRESQL) {
             boolean skipLocked = c.getMetaData().getDatabaseMajorVersion() >= 12;
             try (Statement s = c.createStatement()) {
                 s.execute("VACUUM " + (skipLocked ? "(SKIP_LOCKED) " : "") + changeTable());
@@ -335,7 +367,7 @@ public final class SourceCapture {
      * time, MySQL {@code CONNECTION_ID()}. Autocommit connection.
      */
     public void grantBypass(Connection c, String tenant, long migrationId) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+        String sql = e == Dialect.POSTGRESQL
                 ? "INSERT INTO tenantroute.mig_bypass (pid, started, sch, tenant, migration_id) SELECT a.pid, a.backend_start, ?, ?, ?"
                         + " FROM pg_stat_activity a WHERE a.pid = pg_backend_pid() ON CONFLICT (pid, sch) DO UPDATE SET started = EXCLUDED.started,"
                         + " tenant = EXCLUDED.tenant, migration_id = EXCLUDED.migration_id"
@@ -343,12 +375,12 @@ public final class SourceCapture {
                         + " ON DUPLICATE KEY UPDATE tenant = VALUES(tenant), migration_id = VALUES(migration_id)";
         try (PreparedStatement p = c.prepareStatement(sql)) {
             int n = 1;
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 p.setString(n++, schema);
             }
             p.setString(n++, tenant);
             p.setLong(n, migrationId);
-            if (p.executeUpdate() != 1 && e == Engine.POSTGRESQL) {
+            if (p.executeUpdate() != 1 && e == Dialect.POSTGRESQL) {
                 throw TenantRouteSqlState.MIGRATION_FAILED.exception("cannot read this session's own row in pg_stat_activity");
             }
         }
@@ -361,21 +393,26 @@ public final class SourceCapture {
         }
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + bypassTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 p.setString(2, schema);
             }
             p.executeUpdate();
         }
     }
 
-    /** @return the tenant's fence state, or null */
+    /** @return the tenant's fence state, or null when it has no fence row here */
+    public FenceState fenceState(Connection c, String tenant) throws SQLException {
+        return FenceState.of(state(c, tenant));
+    }
+
+    /** @return the tenant's fence state as stored ({@link FenceState#stored()}), or null */
     public String state(Connection c, String tenant) throws SQLException {
         if (!tablesExist(c)) {
             return null;
         }
         try (PreparedStatement p = c.prepareStatement("SELECT state FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 p.setString(2, schema);
             }
             try (ResultSet r = p.executeQuery()) {
@@ -413,7 +450,7 @@ public final class SourceCapture {
         }
         try (PreparedStatement p = c.prepareStatement("SELECT migration_id FROM " + fenceTable() + " WHERE tenant = ?" + schemaFilter())) {
             p.setString(1, tenant);
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 p.setString(2, schema);
             }
             try (ResultSet r = p.executeQuery()) {
@@ -427,16 +464,16 @@ public final class SourceCapture {
     }
 
     private String schemaFilter() {
-        return e == Engine.POSTGRESQL ? " AND sch = ?" : "";
+        return e == Dialect.POSTGRESQL ? " AND sch = ?" : "";
     }
 
     /** @return whether the fence table exists on this source */
     public boolean tablesExist(Connection c) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'tenantroute' AND k.relname = 'mig_fence'"
                 : "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'tenantroute_fence'";
         try (PreparedStatement p = c.prepareStatement(sql)) {
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 p.setString(1, schema);
             }
             try (ResultSet r = p.executeQuery()) {
@@ -464,7 +501,7 @@ public final class SourceCapture {
      * the transaction started (never the statement text: it may hold data).
      */
     private String olderSessions(Connection c, String now) {
-        String sql = e == Engine.POSTGRESQL
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT pid::text, coalesce(state, '') || coalesce(' ' || wait_event_type || '/' || wait_event, ''), xact_start::text"
                         + " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
                         + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz) ORDER BY xact_start LIMIT 5"
@@ -476,12 +513,12 @@ public final class SourceCapture {
         StringBuilder b = new StringBuilder();
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, now);
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 p.setString(2, schema);
             }
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    b.append(b.length() > 0 ? "; " : "").append(e == Engine.POSTGRESQL ? "pid " : "connection ").append(r.getString(1))
+                    b.append(b.length() > 0 ? "; " : "").append(e == Dialect.POSTGRESQL ? "pid " : "connection ").append(r.getString(1))
                             .append(" (").append(r.getString(2).trim()).append(", transaction since ").append(r.getString(3)).append(')');
                 }
             }
@@ -528,7 +565,7 @@ public final class SourceCapture {
     public void waitForOlderTransactions(Connection c, long timeoutMs) throws SQLException {
         String now;
         try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(e == Engine.POSTGRESQL ? "SELECT clock_timestamp()::text" : "SELECT CAST(NOW(6) AS CHAR)")) {
+             ResultSet r = s.executeQuery(e == Dialect.POSTGRESQL ? "SELECT clock_timestamp()::text" : "SELECT CAST(NOW(6) AS CHAR)")) {
             r.next();
             now = r.getString(1);
         }
@@ -537,7 +574,7 @@ public final class SourceCapture {
         // transaction begun later never counts. Only transactions that already modified rows matter: one that has only
         // read so far writes after the fence row is committed, and its trigger then captures the write
         java.util.Set<String> older = null;
-        String sql = e == Engine.POSTGRESQL
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
                         + " AND backend_type = 'client backend' AND xact_start < CAST(? AS timestamptz)"
                 : "SELECT CONCAT(t.trx_id, '@', t.trx_started) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
@@ -549,11 +586,11 @@ public final class SourceCapture {
             long n;
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 p.setString(1, now);
-                if (e == Engine.MYSQL) {
+                if (e == Dialect.MYSQL) {
                     p.setString(2, schema);
                 }
                 try (ResultSet r = p.executeQuery()) {
-                    if (e == Engine.POSTGRESQL) {
+                    if (e == Dialect.POSTGRESQL) {
                         r.next();
                         n = r.getLong(1);
                     } else {

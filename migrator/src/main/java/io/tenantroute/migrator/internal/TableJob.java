@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
  *
  * <p>Type names: a PostgreSQL type of the table's own schema (enum, domain, composite) exists once per schema, so
  * SQL that names a type takes the schema of the side it runs on ({@link #type(String, String)},
- * {@link #keyMarks(Engine, String, int)}).
+ * {@link #keyMarks(Dialect, String, int)}).
  *
  * @param def the source definition
  * @param own how the tenant's rows are selected
@@ -66,7 +67,7 @@ public record TableJob(Catalog.Table def, Ownership own) {
      *
      * @return {@code t0.a, t0.b}; PostgreSQL with {@code ::text} when {@code asText}
      */
-    public String selectList(Engine e, boolean asText) {
+    public String selectList(Dialect e, boolean asText) {
         return selectList(def.columns(), e, asText);
     }
 
@@ -75,15 +76,15 @@ public record TableJob(Catalog.Table def, Ownership own) {
      *
      * @return {@code t0.a, t0.b}; PostgreSQL with {@code ::text} when {@code asText}
      */
-    public String writeSelectList(Engine e, boolean asText) {
+    public String writeSelectList(Dialect e, boolean asText) {
         return selectList(written(), e, asText);
     }
 
-    private static String selectList(List<Catalog.Column> cols, Engine e, boolean asText) {
+    private static String selectList(List<Catalog.Column> cols, Dialect e, boolean asText) {
         StringBuilder b = new StringBuilder();
         for (Catalog.Column c : cols) {
             b.append(b.length() > 0 ? ", " : "");
-            if (e == Engine.MYSQL && c.type().toLowerCase(java.util.Locale.ROOT).startsWith("float")) {
+            if (e == Dialect.MYSQL && c.type().toLowerCase(java.util.Locale.ROOT).startsWith("float")) {
                 // the text protocol sends FLOAT with 6 significant digits; as DOUBLE it is exact, and stored back into
                 // FLOAT it rounds to the same value (MySQL Reference Manual, "Floating-Point Types")
                 b.append("(t0.").append(e.q(c.name())).append(" + 0e0)");
@@ -95,7 +96,7 @@ public record TableJob(Catalog.Table def, Ownership own) {
     }
 
     /** @return the columns to write as an INSERT / COPY column list: {@code "a", "b"} (no generated column) */
-    public String writeColumnList(Engine e) {
+    public String writeColumnList(Dialect e) {
         StringBuilder b = new StringBuilder();
         for (Catalog.Column c : written()) {
             b.append(b.length() > 0 ? ", " : "").append(e.q(c.name()));
@@ -113,9 +114,9 @@ public record TableJob(Catalog.Table def, Ownership own) {
 
     /**
      * Reads written column {@code i} (1-based) of a result whose columns follow {@link #writeSelectList}, for writing
-     * to the same engine (see {@link #read(Engine, java.sql.ResultSet, int, Catalog.Column)}).
+     * to the same engine (see {@link #read(Dialect, java.sql.ResultSet, int, Catalog.Column)}).
      */
-    public Object read(Engine e, java.sql.ResultSet r, int i) throws java.sql.SQLException {
+    public Object read(Dialect e, java.sql.ResultSet r, int i) throws java.sql.SQLException {
         return read(e, r, i, written().get(i - 1));
     }
 
@@ -124,8 +125,8 @@ public record TableJob(Catalog.Table def, Ownership own) {
      * PostgreSQL: text. MySQL: as text except binary and bit types — Connector/J drops fractional seconds of
      * temporal objects against MariaDB (it reports 5.5.5-…), text keeps them exact.
      */
-    public static Object read(Engine e, java.sql.ResultSet r, int i, Catalog.Column c) throws java.sql.SQLException {
-        if (e == Engine.POSTGRESQL) {
+    public static Object read(Dialect e, java.sql.ResultSet r, int i, Catalog.Column c) throws java.sql.SQLException {
+        if (e == Dialect.POSTGRESQL) {
             return r.getString(i);
         }
         String t = c.type().toLowerCase(java.util.Locale.ROOT);
@@ -145,17 +146,17 @@ public record TableJob(Catalog.Table def, Ownership own) {
      *     {@code JSON_ARRAY(t0.k…)}), so a key read by a query and a key taken from the change table are the same text
      * @param alias the table alias with its dot ({@code t0.}), or empty
      */
-    public String keyJson(Engine e, String alias) {
-        StringBuilder b = new StringBuilder(e == Engine.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
+    public String keyJson(Dialect e, String alias) {
+        StringBuilder b = new StringBuilder(e == Dialect.POSTGRESQL ? "jsonb_build_array(" : "JSON_ARRAY(");
         List<String> k = def.keyColumns();
         for (int i = 0; i < k.size(); i++) {
             b.append(i > 0 ? ", " : "").append(alias).append(e.q(k.get(i)));
         }
-        return b.append(e == Engine.POSTGRESQL ? ")::text" : ")").toString();
+        return b.append(e == Dialect.POSTGRESQL ? ")::text" : ")").toString();
     }
 
     /** @return {@code alias.k} or {@code (alias.k1, alias.k2)} */
-    public String keyTuple(Engine e, String alias) {
+    public String keyTuple(Dialect e, String alias) {
         List<String> k = def.keyColumns();
         if (k.size() == 1) {
             return alias + e.q(k.get(0));
@@ -172,11 +173,11 @@ public record TableJob(Catalog.Table def, Ownership own) {
      * @return {@code (?, ?, …)} for {@code n} keys, each bound as text (cast to the column type on PostgreSQL), to
      *     follow {@link #keyTuple} and {@code IN}
      */
-    public String keyMarks(Engine e, String schema, int n) {
+    public String keyMarks(Dialect e, String schema, int n) {
         List<String> k = def.keyColumns();
         StringBuilder one = new StringBuilder(k.size() > 1 ? "(" : "");
         for (int i = 0; i < k.size(); i++) {
-            one.append(i > 0 ? ", " : "").append(e == Engine.POSTGRESQL ? "CAST(? AS " + type(k.get(i), schema) + ")" : "?");
+            one.append(i > 0 ? ", " : "").append(e == Dialect.POSTGRESQL ? "CAST(? AS " + type(k.get(i), schema) + ")" : "?");
         }
         if (k.size() > 1) {
             one.append(')');

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,8 +21,8 @@ public final class TargetSchema {
     }
 
     /** @return whether the schema (PostgreSQL) / database (MySQL) exists */
-    public static boolean schemaExists(Engine e, Connection c, String schema) throws SQLException {
-        String sql = e == Engine.POSTGRESQL ? "SELECT 1 FROM pg_namespace WHERE nspname = ?"
+    public static boolean schemaExists(Dialect e, Connection c, String schema) throws SQLException {
+        String sql = e == Dialect.POSTGRESQL ? "SELECT 1 FROM pg_namespace WHERE nspname = ?"
                 : "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?";
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, schema);
@@ -32,15 +33,15 @@ public final class TargetSchema {
     }
 
     /** Creates the schema / database if absent. */
-    public static void createSchema(Engine e, Connection c, String schema) throws SQLException {
+    public static void createSchema(Dialect e, Connection c, String schema) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute((e == Engine.POSTGRESQL ? "CREATE SCHEMA IF NOT EXISTS " : "CREATE DATABASE IF NOT EXISTS ") + e.q(schema));
+            s.execute((e == Dialect.POSTGRESQL ? "CREATE SCHEMA IF NOT EXISTS " : "CREATE DATABASE IF NOT EXISTS ") + e.q(schema));
         }
     }
 
     /** @return whether the table exists */
-    public static boolean tableExists(Engine e, Connection c, String schema, String table) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+    public static boolean tableExists(Dialect e, Connection c, String schema, String table) throws SQLException {
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = ? AND k.relname = ? AND k.relkind IN ('r','p')"
                 : "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
         try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -58,8 +59,8 @@ public final class TargetSchema {
      * (created there first by {@link PgTypes#create}), in column types, defaults, generated columns, CHECK
      * constraints and index expressions — resolve in the destination schema.
      */
-    public static void createTable(Engine e, Connection c, String schema, TableJob job) throws SQLException {
-        if (e == Engine.POSTGRESQL) {
+    public static void createTable(Dialect e, Connection c, String schema, TableJob job) throws SQLException {
+        if (e == Dialect.POSTGRESQL) {
             String qn = e.q(schema, job.name());
             List<String> ddl = new ArrayList<>();
             ddl.add(String.format(job.def().createSql(), qn));
@@ -81,8 +82,8 @@ public final class TargetSchema {
      * true)}, the session's own path after it, so what resolved before still does); MySQL/MariaDB: one by one, as
      * they are (their DDL names the database).
      */
-    public static void executeInSchema(Engine e, Connection c, String schema, List<String> sql) throws SQLException {
-        if (e != Engine.POSTGRESQL) {
+    public static void executeInSchema(Dialect e, Connection c, String schema, List<String> sql) throws SQLException {
+        if (e != Dialect.POSTGRESQL) {
             try (Statement s = c.createStatement()) {
                 for (String q : sql) {
                     s.execute(q);
@@ -110,12 +111,12 @@ public final class TargetSchema {
     }
 
     /** Drops a table (cleanup of a failed move; only tables this move created). */
-    public static void dropTable(Engine e, Connection c, String schema, String table) throws SQLException {
+    public static void dropTable(Dialect e, Connection c, String schema, String table) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (e == Engine.MYSQL) {
+            if (e == Dialect.MYSQL) {
                 s.execute("SET SESSION foreign_key_checks = 0");
             }
-            s.execute("DROP TABLE IF EXISTS " + e.q(schema, table) + (e == Engine.POSTGRESQL ? " CASCADE" : ""));
+            s.execute("DROP TABLE IF EXISTS " + e.q(schema, table) + (e == Dialect.POSTGRESQL ? " CASCADE" : ""));
         }
     }
 
@@ -132,14 +133,14 @@ public final class TargetSchema {
      * @param moved names of the tables in the move
      * @return names of the constraints added
      */
-    public static List<String> addForeignKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved, boolean validate)
+    public static List<String> addForeignKeys(Dialect e, Connection c, String schema, TableJob job, Set<String> moved, boolean validate)
             throws SQLException {
         List<String> added = new ArrayList<>();
         for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
             if (!moved.contains(fk.refTable()) || fk.definition() == null) {
                 continue;
             }
-            String exists = e == Engine.POSTGRESQL
+            String exists = e == Dialect.POSTGRESQL
                     ? "SELECT 1 FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace"
                             + " WHERE n.nspname = ? AND t.relname = ? AND k.conname = ?"
                     : "SELECT 1 FROM information_schema.table_constraints WHERE table_schema = ? AND table_name = ? AND constraint_name = ?";
@@ -154,7 +155,7 @@ public final class TargetSchema {
                 }
             }
             try (Statement s = c.createStatement()) {
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     // the definition names the referenced table unqualified: resolve it in the target schema
                     try (PreparedStatement p = c.prepareStatement("SELECT set_config('search_path', quote_ident(?), true)")) {
                         c.setAutoCommit(false);
@@ -173,7 +174,8 @@ public final class TargetSchema {
                     c.setCatalog(schema);
                     try {
                         s.execute("SET SESSION foreign_key_checks = " + (validate ? 1 : 0));
-                        s.execute("ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition());
+                        LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " ADD " + fk.definition(), schema + "." + job.name(),
+                                LIVE_DDL_TIMEOUT_MS);
                     } finally {
                         s.execute("SET SESSION foreign_key_checks = 1");
                         if (old != null && !old.isEmpty()) {
@@ -193,8 +195,8 @@ public final class TargetSchema {
      *
      * @throws SQLException {@code 23503} when a row violates one (the constraint then stays NOT VALID, still enforced for new writes)
      */
-    public static void validateForeignKeys(Engine e, Connection c, String schema, String table, List<String> names) throws SQLException {
-        if (e != Engine.POSTGRESQL) {
+    public static void validateForeignKeys(Dialect e, Connection c, String schema, String table, List<String> names) throws SQLException {
+        if (e != Dialect.POSTGRESQL) {
             return;
         }
         try (Statement s = c.createStatement()) {
@@ -205,7 +207,7 @@ public final class TargetSchema {
     }
 
     /** Moves identity / serial / AUTO_INCREMENT counters above the copied maximum. */
-    public static void bumpIdentities(Engine e, Connection c, String schema, TableJob job) throws SQLException {
+    public static void bumpIdentities(Dialect e, Connection c, String schema, TableJob job) throws SQLException {
         for (Catalog.Column col : job.def().columns()) {
             if (!col.autoIncrement()) {
                 continue;
@@ -221,7 +223,7 @@ public final class TargetSchema {
             }
             long next = Long.parseLong(max) + 1;
             try (Statement s = c.createStatement()) {
-                if (e == Engine.POSTGRESQL) {
+                if (e == Dialect.POSTGRESQL) {
                     try (PreparedStatement p = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, ?), GREATEST(?, nextval(pg_get_serial_sequence(?, ?))), false)")) {
                         String qn = e.q(schema, job.name());
                         p.setString(1, qn);
@@ -231,12 +233,21 @@ public final class TargetSchema {
                         p.setString(5, col.name());
                         p.execute();
                     }
-                } else {
-                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + next);
+                } else if (sourceCounter(e, c, schema, job.name(), col.name()) < next) {
+                    // only ever raised: MariaDB lowers a counter to any value above the maximum, and a counter started in
+                    // a range of its own (startIdentities) must stay there
+                    LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + next, schema + "." + job.name(),
+                            LIVE_DDL_TIMEOUT_MS);
                 }
             }
         }
     }
+
+    /**
+     * How long DDL on a MySQL table that may be in use keeps trying for a moment when the application holds no lock
+     * on it ({@link LiveDdl}), in milliseconds.
+     */
+    public static final long LIVE_DDL_TIMEOUT_MS = 30_000;
 
     /** Headroom above the source's counter for 64-bit identity columns: 2^32 values. */
     public static final long HEADROOM_BIGINT = 1L << 32;
@@ -260,7 +271,8 @@ public final class TargetSchema {
      * the source will hand out next, so that rows inserted on the destination after the cutover never collide
      * with rows inserted on the source (other tenants) meanwhile — which is what lets a rollback copy them back.
      * {@code start = base + min(headroom, (typeMax − base) / 2)} with {@code base} the largest of the source's
-     * counter, the source's maximum + 1 and the copied maximum + 1; headroom {@link #HEADROOM_BIGINT} for 64-bit
+     * counter, the destination's own counter, the source's maximum + 1 and the destination's maximum + 1 (so a
+     * counter is never set below, or into, a range that either side may still be handing out); headroom {@link #HEADROOM_BIGINT} for 64-bit
      * columns, {@link #HEADROOM_INT} for 32-bit ones, half of what is left for smaller types (the source keeps the
      * lower half). When nothing is left above {@code base}, the counter goes just above the copied maximum
      * ({@code start = base}) and the rollback's key check is the only protection.
@@ -268,7 +280,7 @@ public final class TargetSchema {
      * @param src a connection to the move's source (reads its counters and maxima; no writes)
      * @return the ranges set, one per identity column
      */
-    public static java.util.List<IdentityRange> startIdentities(Engine e, Connection c, String schema, TableJob job, Connection src,
+    public static java.util.List<IdentityRange> startIdentities(Dialect e, Connection c, String schema, TableJob job, Connection src,
             String srcSchema) throws SQLException {
         java.util.List<IdentityRange> out = new java.util.ArrayList<>();
         for (Catalog.Column col : job.def().columns()) {
@@ -277,12 +289,15 @@ public final class TargetSchema {
             }
             long base = Math.max(maxPlusOne(e, c, schema, job.name(), col.name()), maxPlusOne(e, src, srcSchema, job.name(), col.name()));
             base = Math.max(base, sourceCounter(e, src, srcSchema, job.name(), col.name()));
+            // and the destination's own counter: it may be handing out a range of its own to other tenants (a shared
+            // destination, or the old source of a rollback), which a counter set below it would hand out a second time
+            base = Math.max(base, sourceCounter(e, c, schema, job.name(), col.name()));
             long typeMax = typeMax(col.type());
             long left = typeMax - base;
             long headroom = left <= 0 ? 0 : Math.min(left / 2, typeMax > Integer.MAX_VALUE * 2L + 1 ? HEADROOM_BIGINT
                     : typeMax >= Integer.MAX_VALUE ? HEADROOM_INT : left / 2);
             long start = base + headroom;
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 try (PreparedStatement p = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, ?), ?, false)")) {
                     p.setString(1, e.q(schema, job.name()));
                     p.setString(2, col.name());
@@ -290,16 +305,16 @@ public final class TargetSchema {
                     p.execute();
                 }
             } else {
-                try (Statement s = c.createStatement()) {
-                    s.execute("ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + start);
-                }
+                // the destination may hold other tenants whose writers use the table now (see LiveDdl)
+                LiveDdl.execute(e, c, "ALTER TABLE " + e.q(schema, job.name()) + " AUTO_INCREMENT = " + start, schema + "." + job.name(),
+                        LIVE_DDL_TIMEOUT_MS);
             }
             out.add(new IdentityRange(job.name(), col.name(), start, base, typeMax));
         }
         return out;
     }
 
-    private static long maxPlusOne(Engine e, Connection c, String schema, String table, String column) throws SQLException {
+    private static long maxPlusOne(Dialect e, Connection c, String schema, String table, String column) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(" + e.q(column) + ") FROM " + e.q(schema, table))) {
             r.next();
             String max = r.getString(1);
@@ -308,8 +323,8 @@ public final class TargetSchema {
     }
 
     /** @return the next value of the source's counter (PostgreSQL: last value + 1; MySQL: AUTO_INCREMENT), or 1 */
-    private static long sourceCounter(Engine e, Connection src, String schema, String table, String column) throws SQLException {
-        if (e == Engine.POSTGRESQL) {
+    private static long sourceCounter(Dialect e, Connection src, String schema, String table, String column) throws SQLException {
+        if (e == Dialect.POSTGRESQL) {
             try (PreparedStatement p = src.prepareStatement("SELECT pg_sequence_last_value(CAST(pg_get_serial_sequence(?, ?) AS regclass))")) {
                 p.setString(1, e.q(schema, table));
                 p.setString(2, column);
@@ -361,10 +376,10 @@ public final class TargetSchema {
      *
      * @return keys as {@link TableJob#keyJson}
      */
-    public static List<String> uncapturedCascadeKeys(Engine e, Connection c, String schema, TableJob job, Set<String> moved)
+    public static List<String> uncapturedCascadeKeys(Dialect e, Connection c, String schema, TableJob job, Set<String> moved)
             throws SQLException {
         List<String> keys = new ArrayList<>();
-        if (e != Engine.MYSQL || job.def().keyColumns().isEmpty()) {
+        if (e != Dialect.MYSQL || job.def().keyColumns().isEmpty()) {
             return keys;
         }
         for (Catalog.ForeignKey fk : job.def().foreignKeys()) {
@@ -393,9 +408,9 @@ public final class TargetSchema {
     }
 
     /** Empties a table the move created (a copy interrupted half-way is started again). */
-    public static void truncate(Engine e, Connection c, String schema, String table) throws SQLException {
+    public static void truncate(Dialect e, Connection c, String schema, String table) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute((e == Engine.POSTGRESQL ? "TRUNCATE " : "TRUNCATE TABLE ") + e.q(schema, table));
+            s.execute((e == Dialect.POSTGRESQL ? "TRUNCATE " : "TRUNCATE TABLE ") + e.q(schema, table));
         }
     }
 
@@ -405,9 +420,9 @@ public final class TargetSchema {
      * guesses the tenant column matches a few rows and scans its whole index for each by-key read of the catch-up
      * and the verification — measured 8× slower replay rounds at 6,000 writes/s (docs/benchmarks.md).
      */
-    public static void analyze(Engine e, Connection c, String schema, String table) throws SQLException {
+    public static void analyze(Dialect e, Connection c, String schema, String table) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("ANALYZE " + e.q(schema, table));
             } else {
                 try (java.sql.ResultSet r = s.executeQuery("ANALYZE TABLE " + e.q(schema, table))) {

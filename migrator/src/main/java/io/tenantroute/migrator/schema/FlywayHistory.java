@@ -2,7 +2,7 @@ package io.tenantroute.migrator.schema;
 
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,7 +53,7 @@ public final class FlywayHistory {
      * @throws SQLException from the database
      */
     public static Mark mark(Connection c, String schema) throws SQLException {
-        Engine e = Engine.of(c);
+        Dialect e = Dialect.of(c);
         if (!exists(e, c, schema)) {
             return null;
         }
@@ -93,8 +93,8 @@ public final class FlywayHistory {
      *     or by {@code --schema-from}: its versions are its own), or the engines differ; errors of either database
      */
     public static int copy(Connection src, String srcSchema, Connection dst, String dstSchema) throws SQLException {
-        Engine e = Engine.of(src);
-        if (Engine.of(dst) != e) {
+        Dialect e = Dialect.of(src);
+        if (Dialect.of(dst) != e) {
             throw TenantRouteSqlState.MIGRATION_FAILED.exception("Flyway history: source and destination engines differ");
         }
         if (!exists(e, src, srcSchema)) {
@@ -142,11 +142,11 @@ public final class FlywayHistory {
         return n;
     }
 
-    private static void create(Engine e, Connection src, String srcSchema, Connection dst, String dstSchema) throws SQLException {
+    private static void create(Dialect e, Connection src, String srcSchema, Connection dst, String dstSchema) throws SQLException {
         Catalog.Table def = Catalog.read(src, e, srcSchema).get(TABLE);
         String qualified = e.q(dstSchema, TABLE);
         try (Statement s = dst.createStatement()) {
-            if (e == Engine.POSTGRESQL) {
+            if (e == Dialect.POSTGRESQL) {
                 s.execute(String.format(def.createSql(), qualified));
                 for (String idx : def.indexSql()) {
                     s.execute(String.format(idx, qualified));
@@ -162,8 +162,8 @@ public final class FlywayHistory {
         }
     }
 
-    private static boolean exists(Engine e, Connection c, String schema) throws SQLException {
-        String sql = e == Engine.POSTGRESQL
+    private static boolean exists(Dialect e, Connection c, String schema) throws SQLException {
+        String sql = e == Dialect.POSTGRESQL
                 ? "SELECT 1 FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = ? AND k.relname = ? AND k.relkind = 'r'"
                 : "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
         try (PreparedStatement p = c.prepareStatement(sql)) {

@@ -1,6 +1,6 @@
 package io.tenantroute.migrator.schema;
 
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -352,8 +352,8 @@ final class FlywayRunner {
      * (PostgreSQL manual, "Client Connection Defaults"); MySQL/MariaDB {@code lock_wait_timeout} (metadata locks, whole
      * seconds, at least 1) and {@code innodb_lock_wait_timeout} (row locks of data migrations).
      */
-    static void setLockTimeouts(Engine e, Connection c, long lockTimeoutMs) throws SQLException {
-        if (e == Engine.POSTGRESQL) {
+    static void setLockTimeouts(Dialect e, Connection c, long lockTimeoutMs) throws SQLException {
+        if (e == Dialect.POSTGRESQL) {
             try (var p = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
                 p.setString(1, lockTimeoutMs + "ms");
                 p.execute();

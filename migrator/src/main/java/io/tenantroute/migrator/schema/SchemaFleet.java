@@ -5,7 +5,7 @@ import io.tenantroute.config.Target;
 import io.tenantroute.config.TenantMapStore;
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.TargetConnector;
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import io.tenantroute.migrator.internal.FlywaySchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,7 +182,7 @@ public final class SchemaFleet {
         final Candidate candidate;
         final String server;
         String schema;
-        Engine engine;
+        Dialect engine;
         FlywayRunner.Info info;
         SchemaShape shape;
         String error;
@@ -211,7 +211,7 @@ public final class SchemaFleet {
             return p;
         }
         try (Connection conn = connector.open(c.target)) {
-            p.engine = Engine.of(conn);
+            p.engine = Dialect.of(conn);
             p.schema = c.schema != null ? c.schema : defaultSchema(p.engine, conn);
             if (p.schema == null || p.schema.isEmpty()) {
                 p.error = "the URL of target '" + c.targetName + "' names no database (and no route names a schema)";
@@ -226,8 +226,8 @@ public final class SchemaFleet {
         return p;
     }
 
-    private static String defaultSchema(Engine e, Connection c) throws SQLException {
-        if (e == Engine.MYSQL) {
+    private static String defaultSchema(Dialect e, Connection c) throws SQLException {
+        if (e == Dialect.MYSQL) {
             return c.getCatalog();
         }
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT current_schema()")) {
@@ -363,7 +363,7 @@ public final class SchemaFleet {
             } else if (!i.failed().isEmpty()) {
                 state = SchemaState.FAILED;
                 notes.add(String.join(", ", i.failed()) + " recorded failed in " + FlywayRunner.HISTORY_TABLE
-                        + (p.engine == Engine.MYSQL ? " (MySQL/MariaDB cannot roll DDL back: what ran of it stays applied)" : "")
+                        + (p.engine == Dialect.MYSQL ? " (MySQL/MariaDB cannot roll DDL back: what ran of it stays applied)" : "")
                         + "; schema migrate repairs that row first, then retries");
                 if (last != null && "failed".equals(last.status()) && last.error() != null) {
                     notes.add("last run: " + last.error());
@@ -615,7 +615,7 @@ public final class SchemaFleet {
                 throw TenantRouteSqlState.UNKNOWN_TARGET.exception("target '" + target + "' is not defined in the tenant map");
             }
             try (Connection c = connector.open(t.target())) {
-                Engine e = Engine.of(c);
+                Dialect e = Dialect.of(c);
                 FlywayRunner.setLockTimeouts(e, c, req.lockTimeoutMs());
                 // the pre-check validated moments ago, and Flyway validates again before it migrates
                 FlywayRunner.Info info = runner.info(c, schema, false);
@@ -628,7 +628,7 @@ public final class SchemaFleet {
                     journal.step(id, SchemaStep.REPAIR);
                     repaired.addAll(runner.repair(c, schema));
                     l.location(target, schema, "repair", String.join(", ", info.failed()) + " was recorded failed"
-                            + (e == Engine.MYSQL ? " (MySQL/MariaDB cannot roll DDL back: what ran of it before the failure stays applied)" : "")
+                            + (e == Dialect.MYSQL ? " (MySQL/MariaDB cannot roll DDL back: what ran of it before the failure stays applied)" : "")
                             + ": Flyway repair " + (repaired.isEmpty() ? "ran" : String.join(", ", repaired)) + "; retrying it");
                     info = runner.info(c, schema, false);
                 }
@@ -684,7 +684,7 @@ public final class SchemaFleet {
                                 .append(recordedFailed && !nothingOfItRan ? "; not retried: statements of it had run" : "").append(')');
                     }
                     if (recordedFailed) {
-                        reason.append("; ").append(e == Engine.MYSQL ? "MySQL/MariaDB cannot roll DDL back: " : "not rolled back: ")
+                        reason.append("; ").append(e == Dialect.MYSQL ? "MySQL/MariaDB cannot roll DDL back: " : "not rolled back: ")
                                 .append(a.statementsRun()).append(" statement(s) of it ran before and stay applied; Flyway recorded it failed,"
                                         + " so the location shows failed — fix the cause (make what ran re-runnable, or undo it), then"
                                         + " schema migrate --resume repairs that row first and retries");

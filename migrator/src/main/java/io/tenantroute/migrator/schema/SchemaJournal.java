@@ -2,7 +2,7 @@ package io.tenantroute.migrator.schema;
 
 import io.tenantroute.config.TenantRouteSqlState;
 import io.tenantroute.migrator.MigrationJournal;
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +56,7 @@ public final class SchemaJournal {
         return schema;
     }
 
-    private String t(Engine e, String table) {
+    private String t(Dialect e, String table) {
         return e.q(schema, table);
     }
 
@@ -68,8 +68,8 @@ public final class SchemaJournal {
     public void init() throws SQLException {
         new MigrationJournal(connections, schema).init();
         try (Connection c = connections.open(); Statement s = c.createStatement()) {
-            Engine e = Engine.of(c);
-            if (e == Engine.POSTGRESQL) {
+            Dialect e = Dialect.of(c);
+            if (e == Dialect.POSTGRESQL) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + t(e, "schema_runs") + " (id bigserial PRIMARY KEY, migrations varchar(1024) NOT NULL,"
                         + " targets varchar(1024), on_error varchar(16) NOT NULL, parallel int NOT NULL, per_server int NOT NULL,"
                         + " operator varchar(128), status varchar(16) NOT NULL, started_at timestamptz NOT NULL DEFAULT now(), ended_at timestamptz)");
@@ -107,17 +107,17 @@ public final class SchemaJournal {
      */
     public RunLock lockRuns() throws SQLException {
         Connection c = connections.open();
-        Engine e;
+        Dialect e;
         String key = "tenantroute.schema-runs." + schema;
         try {
-            e = Engine.of(c);
-            if (e == Engine.MYSQL && key.length() > 64) {
+            e = Dialect.of(c);
+            if (e == Dialect.MYSQL && key.length() > 64) {
                 key = key.substring(0, 40) + "." + Integer.toHexString(key.hashCode()); // GET_LOCK names: at most 64 characters
             }
             boolean got = false;
             long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000L;
             while (!got) {
-                try (PreparedStatement p = c.prepareStatement(e == Engine.POSTGRESQL ? "SELECT pg_try_advisory_lock(hashtext(?))"
+                try (PreparedStatement p = c.prepareStatement(e == Dialect.POSTGRESQL ? "SELECT pg_try_advisory_lock(hashtext(?))"
                         : "SELECT GET_LOCK(?, 1)")) {
                     p.setString(1, key);
                     try (ResultSet r = p.executeQuery()) {
@@ -129,7 +129,7 @@ public final class SchemaJournal {
                 if (!got && System.nanoTime() > deadline) {
                     break;
                 }
-                if (!got && e == Engine.POSTGRESQL) {
+                if (!got && e == Dialect.POSTGRESQL) {
                     Thread.sleep(200);
                 }
             }
@@ -148,7 +148,7 @@ public final class SchemaJournal {
             closeQuietly(c);
             throw ex;
         }
-        Engine engine = e;
+        Dialect engine = e;
         String name = key;
         return new RunLock() {
             private boolean closed;
@@ -161,7 +161,7 @@ public final class SchemaJournal {
                 closed = true;
                 // released explicitly: closing the session releases it too, but the server may see the close only later,
                 // after the next run asked for the lock
-                try (PreparedStatement p = c.prepareStatement(engine == Engine.POSTGRESQL ? "SELECT pg_advisory_unlock(hashtext(?))"
+                try (PreparedStatement p = c.prepareStatement(engine == Dialect.POSTGRESQL ? "SELECT pg_advisory_unlock(hashtext(?))"
                         : "SELECT RELEASE_LOCK(?)")) {
                     p.setString(1, name);
                     p.execute();
@@ -217,7 +217,7 @@ public final class SchemaJournal {
     public long beginRun(String migrations, List<String> targets, String onError, int parallel, int perServer, String operator)
             throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t(e, "schema_runs")
                     + " (migrations, targets, on_error, parallel, per_server, operator, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
                     new String[] {"id"})) {
@@ -249,7 +249,7 @@ public final class SchemaJournal {
     List<Long> addLocations(long runId, List<NewLocation> locations, String operator) throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try (PreparedStatement m = c.prepareStatement("INSERT INTO " + t(e, "migrations")
                     + " (tenant, source, source_schema, target, target_schema, mode, status, step, operator, kind)"
@@ -287,7 +287,7 @@ public final class SchemaJournal {
     /** Records that a location entered a step (its {@code migrations.step}, and a {@code migration_steps} row). */
     void step(long migrationId, SchemaStep step) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations") + " SET step = ? WHERE id = ?")) {
                 p.setString(1, step.journalName());
                 p.setLong(2, migrationId);
@@ -305,7 +305,7 @@ public final class SchemaJournal {
     /** A resumed location starts again: status {@code running}, no end, no error. */
     void restart(long migrationId) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations")
                     + " SET status = 'running', error = NULL, ended_at = NULL WHERE id = ?")) {
                 p.setLong(1, migrationId);
@@ -325,7 +325,7 @@ public final class SchemaJournal {
      */
     void finishLocation(long migrationId, String status, SchemaStep step, String toVersion, String statement, String error) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             c.setAutoCommit(false);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "migrations")
                     + " SET status = ?, step = ?, error = ?, ended_at = CURRENT_TIMESTAMP WHERE id = ?");
@@ -357,7 +357,7 @@ public final class SchemaJournal {
     /** Ends a run (or marks a resumed one running again with {@code running}). */
     void finishRun(long runId, String status) throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("UPDATE " + t(e, "schema_runs") + " SET status = ?, ended_at = "
                     + ("running".equals(status) ? "NULL" : "CURRENT_TIMESTAMP") + " WHERE id = ?")) {
                 p.setString(1, status);
@@ -373,7 +373,7 @@ public final class SchemaJournal {
      */
     public Run latestRun() throws SQLException {
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             Long id = null;
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT MAX(id) FROM " + t(e, "schema_runs"))) {
                 if (r.next()) {
@@ -392,11 +392,11 @@ public final class SchemaJournal {
      */
     public Run run(long runId) throws SQLException {
         try (Connection c = connections.open()) {
-            return run(c, Engine.of(c), runId);
+            return run(c, Dialect.of(c), runId);
         }
     }
 
-    private Run run(Connection c, Engine e, long id) throws SQLException {
+    private Run run(Connection c, Dialect e, long id) throws SQLException {
         Run head;
         try (PreparedStatement p = c.prepareStatement("SELECT id, migrations, targets, on_error, parallel, per_server, operator, status,"
                 + " started_at, ended_at FROM " + t(e, "schema_runs") + " WHERE id = ?")) {
@@ -419,7 +419,7 @@ public final class SchemaJournal {
                 head.status(), head.startedAt(), head.endedAt(), List.copyOf(locs));
     }
 
-    private String locationSelect(Engine e) {
+    private String locationSelect(Dialect e) {
         return "SELECT m.id, l.run_id, m.target, m.target_schema, m.status, m.step, l.from_version, l.to_version, l.statement, m.error,"
                 + " m.started_at, m.ended_at FROM " + t(e, "migrations") + " m JOIN " + t(e, "schema_run_locations") + " l ON l.migration_id = m.id";
     }
@@ -441,7 +441,7 @@ public final class SchemaJournal {
     public LocationRecord location(long migrationId) throws SQLException {
         List<LocationRecord> found = new ArrayList<>();
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement(locationSelect(e) + " WHERE m.id = ?")) {
                 p.setLong(1, migrationId);
                 readLocations(p, found);
@@ -457,7 +457,7 @@ public final class SchemaJournal {
     Map<String, LocationRecord> latestByLocation() throws SQLException {
         List<LocationRecord> all = new ArrayList<>();
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement(locationSelect(e) + " WHERE m.id IN (SELECT MAX(m2.id) FROM " + t(e, "migrations")
                     + " m2 WHERE m2.kind = ? GROUP BY m2.target, m2.target_schema)")) {
                 p.setString(1, MigrationJournal.SCHEMA);
@@ -485,7 +485,7 @@ public final class SchemaJournal {
     public Optional<LocationRecord> runningOn(String target, String schema) throws SQLException {
         List<LocationRecord> found = new ArrayList<>();
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement(locationSelect(e) + " WHERE m.kind = ? AND m.status = 'running' AND m.target = ?"
                     + " AND m.target_schema = ? ORDER BY m.id DESC")) {
                 p.setString(1, MigrationJournal.SCHEMA);
@@ -523,7 +523,7 @@ public final class SchemaJournal {
     public List<ActiveMove> activeMoves() throws SQLException {
         List<ActiveMove> out = new ArrayList<>();
         try (Connection c = connections.open()) {
-            Engine e = Engine.of(c);
+            Dialect e = Dialect.of(c);
             try (PreparedStatement p = c.prepareStatement("SELECT id, kind, tenant, source, source_schema, target, target_schema, step, started_at"
                     + " FROM " + t(e, "migrations") + " WHERE status = 'running' AND kind IN (?, ?, ?) ORDER BY id")) {
                 p.setString(1, MigrationJournal.MOVE);

@@ -1,7 +1,7 @@
 package io.tenantroute.migrator.schema;
 
 import io.tenantroute.migrator.internal.Catalog;
-import io.tenantroute.migrator.internal.Engine;
+import io.tenantroute.config.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +46,9 @@ record SchemaShape(Map<String, Table> tables) {
      * @param controlSchema the control schema name: where the location's schema has that name, the control tables are
      *     left out
      */
-    static SchemaShape read(Connection c, Engine e, String schema, String controlSchema) throws SQLException {
+    static SchemaShape read(Connection c, Dialect e, String schema, String controlSchema) throws SQLException {
         Map<String, Catalog.Table> tables = Catalog.read(c, e, schema);
-        Map<String, Map<String, String>> indexes = e == Engine.POSTGRESQL ? pgIndexes(c, schema) : mysqlIndexes(c, schema);
+        Map<String, Map<String, String>> indexes = e == Dialect.POSTGRESQL ? pgIndexes(c, schema) : mysqlIndexes(c, schema);
         Map<String, Table> out = new TreeMap<>();
         for (Catalog.Table t : tables.values()) {
             String n = t.name();
@@ -107,8 +107,8 @@ record SchemaShape(Map<String, Table> tables) {
     }
 
     /** MySQL integer display widths ({@code int(11)} vs {@code int}) say nothing about the column. */
-    private static String normalizeType(Engine e, String type) {
-        if (e == Engine.MYSQL) {
+    private static String normalizeType(Dialect e, String type) {
+        if (e == Dialect.MYSQL) {
             return type.replaceAll("^(tinyint|smallint|mediumint|int|integer|bigint)\\(\\d+\\)", "$1");
         }
         return type;

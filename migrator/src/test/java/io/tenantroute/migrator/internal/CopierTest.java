@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,7 +88,7 @@ class CopierTest {
             assertEquals(4, expected.size());
             assertEquals(NASTY_TEXT, expected.get(0).get(2));
 
-            TableJob job = job(src, Engine.POSTGRESQL, "public");
+            TableJob job = job(src, Dialect.POSTGRESQL, "public");
             AtomicLong reported = new AtomicLong();
             try (Connection s = src.connect(); Connection d = dst.connect()) {
                 assertEquals(4, Copier.copyPg(s, "public", d, "public", job, TENANT, reported::set, format == PgFormat.BINARY));
@@ -113,7 +114,7 @@ class CopierTest {
                     + " (3, 'other', NULL, 'x')");
             dst.execute(ddl);
             try (Connection s = src.connect(); Connection d = dst.connect()) {
-                assertEquals(2, Copier.copy(Engine.POSTGRESQL, s, "public", d, "public", job(src, Engine.POSTGRESQL, "public", "grants"), "acme",
+                assertEquals(2, Copier.copy(Dialect.POSTGRESQL, s, "public", d, "public", job(src, Dialect.POSTGRESQL, "public", "grants"), "acme",
                         r -> { }));
             }
             String q = "SELECT string_agg(id || ':' || coalesce(acl::text, 'NULL') || ':' || coalesce(note, 'NULL'), ',' ORDER BY id)"
@@ -160,10 +161,10 @@ class CopierTest {
             List<List<String>> expected = myRows(src, TENANT);
             assertEquals(4, expected.size());
 
-            TableJob job = job(src, Engine.MYSQL, src.name());
+            TableJob job = job(src, Dialect.MYSQL, src.name());
             AtomicLong reported = new AtomicLong();
             try (Connection s = connect(src, true); Connection d = connect(dst, path == MySqlPath.LOAD_DATA)) {
-                assertEquals(4, Copier.copy(Engine.MYSQL, s, src.name(), d, dst.name(), job, TENANT, reported::set));
+                assertEquals(4, Copier.copy(Dialect.MYSQL, s, src.name(), d, dst.name(), job, TENANT, reported::set));
                 // the path taken shows in the target session's statement counters
                 long inserts = sessionStatus(d, "Com_insert");
                 if (path == MySqlPath.LOAD_DATA) {
@@ -202,7 +203,7 @@ class CopierTest {
                     + " (2, 'acme', NULL, NULL, NULL, NULL), (3, 'other', 1, 'sad', NULL, NULL)");
             dst.execute(ddl);
             try (Connection s = src.connect(); Connection d = dst.connect()) {
-                assertEquals(2, Copier.copyPg(s, "public", d, "public", job(src, Engine.POSTGRESQL, "public", "gen"), "acme", r -> { },
+                assertEquals(2, Copier.copyPg(s, "public", d, "public", job(src, Dialect.POSTGRESQL, "public", "gen"), "acme", r -> { },
                         format == PgFormat.BINARY));
             }
             String q = "SELECT string_agg(concat_ws('|', id, twice, q, m, ms, label, encode(b, 'hex')), ',' ORDER BY id) FROM gen WHERE tenant_id = 'acme'";
@@ -229,7 +230,7 @@ class CopierTest {
                     + " (2, 2, 'acme', NULL, NULL, NULL), (3, 3, 'other', 1, NULL, NULL)");
             dst.execute(ddl);
             try (Connection s = connect(src, true); Connection d = connect(dst, path == MySqlPath.LOAD_DATA)) {
-                assertEquals(2, Copier.copy(Engine.MYSQL, s, src.name(), d, dst.name(), job(src, Engine.MYSQL, src.name(), "gen"), "acme",
+                assertEquals(2, Copier.copy(Dialect.MYSQL, s, src.name(), d, dst.name(), job(src, Dialect.MYSQL, src.name(), "gen"), "acme",
                         r -> { }));
                 assertEquals(path == MySqlPath.LOAD_DATA, sessionStatus(d, "Com_insert") == 0, "the path taken");
             }
@@ -249,22 +250,22 @@ class CopierTest {
     @EnumSource(io.tenantroute.testsupport.Engine.class)
     void moreRowsThanOneLoadStatement_allArriveOnce(io.tenantroute.testsupport.Engine engine) throws Exception {
         var server = TestDatabases.server(engine);
-        Engine e = engine == io.tenantroute.testsupport.Engine.POSTGRESQL ? Engine.POSTGRESQL : Engine.MYSQL;
+        Dialect e = engine == io.tenantroute.testsupport.Engine.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
         int n = Copier.LOAD_ROWS + 7_321;
         try (TestDatabase src = server.createDatabase("copy_src"); TestDatabase dst = server.createDatabase("copy_dst")) {
             String ddl = "CREATE TABLE items (id bigint PRIMARY KEY, tenant_id varchar(64) NOT NULL, label varchar(100) NOT NULL)";
             src.execute(ddl);
             dst.execute(ddl);
-            src.execute(e == Engine.POSTGRESQL
+            src.execute(e == Dialect.POSTGRESQL
                     ? "INSERT INTO items SELECT g, CASE WHEN g % 10 = 0 THEN 'other' ELSE 'acme' END, 'item ' || g FROM generate_series(1, "
                             + (n * 10 / 9 + 1) + ") g"
                     : "INSERT INTO items SELECT seq, IF(seq % 10 = 0, 'other', 'acme'), CONCAT('item ', seq) FROM seq_1_to_" + (n * 10 / 9 + 1));
             long expected = count(src, "SELECT COUNT(*) FROM items WHERE tenant_id = 'acme'");
             assertTrue(expected > Copier.LOAD_ROWS, "more than one LOAD DATA statement");
-            String schema = e == Engine.POSTGRESQL ? "public" : src.name();
+            String schema = e == Dialect.POSTGRESQL ? "public" : src.name();
             List<Long> reports = new ArrayList<>();
             try (Connection s = connect(src, true); Connection d = connect(dst, true)) {
-                assertEquals(expected, Copier.copy(e, s, schema, d, e == Engine.POSTGRESQL ? "public" : dst.name(), job(src, e, schema, "items"),
+                assertEquals(expected, Copier.copy(e, s, schema, d, e == Dialect.POSTGRESQL ? "public" : dst.name(), job(src, e, schema, "items"),
                         "acme", reports::add));
             }
             assertEquals(expected, count(dst, "SELECT COUNT(*) FROM items"));
@@ -281,21 +282,21 @@ class CopierTest {
     @EnumSource(io.tenantroute.testsupport.Engine.class)
     void targetRejectsARow_copyFails_targetKeepsNothing_sourceConnectionStillUsable(io.tenantroute.testsupport.Engine engine) throws Exception {
         var server = TestDatabases.server(engine);
-        Engine e = engine == io.tenantroute.testsupport.Engine.POSTGRESQL ? Engine.POSTGRESQL : Engine.MYSQL;
+        Dialect e = engine == io.tenantroute.testsupport.Engine.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.MYSQL;
         try (TestDatabase src = server.createDatabase("copy_src"); TestDatabase dst = server.createDatabase("copy_dst")) {
             String ddl = "CREATE TABLE items (id bigint PRIMARY KEY, tenant_id varchar(64) NOT NULL, label varchar(100) NOT NULL)";
             src.execute(ddl);
             dst.execute(ddl);
-            src.execute(e == Engine.POSTGRESQL
+            src.execute(e == Dialect.POSTGRESQL
                     ? "INSERT INTO items SELECT g, 'acme', 'item ' || g FROM generate_series(1, 20000) g"
                     : "INSERT INTO items SELECT seq, 'acme', CONCAT('item ', seq) FROM seq_1_to_20000");
             // a row already on the target with a key the copy brings again (e.g. another tenant's on a shared target)
             dst.execute("INSERT INTO items VALUES (15000, 'someone', 'in the way')");
-            String schema = e == Engine.POSTGRESQL ? "public" : src.name();
+            String schema = e == Dialect.POSTGRESQL ? "public" : src.name();
             try (Connection s = connect(src, true); Connection d = connect(dst, true)) {
-                SQLException ex = assertThrows(SQLException.class, () -> Copier.copy(e, s, schema, d, e == Engine.POSTGRESQL ? "public" : dst.name(),
+                SQLException ex = assertThrows(SQLException.class, () -> Copier.copy(e, s, schema, d, e == Dialect.POSTGRESQL ? "public" : dst.name(),
                         job(src, e, schema, "items"), "acme", r -> { }));
-                if (e == Engine.MYSQL) {
+                if (e == Dialect.MYSQL) {
                     // LOAD DATA LOCAL turns the duplicate into a warning; the copier turns it back into a failure
                     assertTrue(TenantRouteSqlState.MIGRATION_FAILED.matches(ex), ex.getSQLState() + " " + ex.getMessage());
                     assertTrue(ex.getMessage().contains("1062"), ex.getMessage());
@@ -329,11 +330,11 @@ class CopierTest {
         return DriverManager.getConnection(db.url());
     }
 
-    private static TableJob job(TestDatabase src, Engine e, String schema) throws SQLException {
+    private static TableJob job(TestDatabase src, Dialect e, String schema) throws SQLException {
         return job(src, e, schema, "oddities");
     }
 
-    private static TableJob job(TestDatabase src, Engine e, String schema, String table) throws SQLException {
+    private static TableJob job(TestDatabase src, Dialect e, String schema, String table) throws SQLException {
         try (Connection c = src.connect()) {
             Map<String, Catalog.Table> tables = Catalog.read(c, e, schema);
             for (Ownership o : Planner.owned(tables, "tenant_id", Map.of())) {

@@ -1,5 +1,6 @@
 package io.tenantroute.migrator.internal;
 
+import io.tenantroute.config.Dialect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,8 +26,8 @@ class FlywaySchemaTest {
 
     @Test
     void types_widerHoldsNarrowerNeverTheOtherWay() {
-        Engine pg = Engine.POSTGRESQL;
-        Engine my = Engine.MYSQL;
+        Dialect pg = Dialect.POSTGRESQL;
+        Dialect my = Dialect.MYSQL;
         assertTrue(FlywaySchema.compatible(pg, "integer", "integer"));
         assertTrue(FlywaySchema.compatible(pg, "integer", "bigint"));
         assertFalse(FlywaySchema.compatible(pg, "bigint", "integer"));
